@@ -1,0 +1,62 @@
+"""Labeled and unlabeled clips of a semi-supervised split in one dataset."""
+from typing import Callable, Dict, List, Union
+
+from mmaction.registry import DATASETS
+
+from .video_dataset import VideoListDataset
+
+
+@DATASETS.register_module()
+class SemiVideoDataset(VideoListDataset):
+    """The labeled and the unlabeled list of a split, as one dataset.
+
+    Indices ``[0, num_labeled)`` are the labeled clips, followed by the
+    unlabeled ones, so a sampler (:class:`SemiSupervisedSampler`) can draw
+    from both parts and a hook can address an unlabeled clip by
+    ``sample_idx - num_labeled``.
+
+    Every clip carries two meta keys, packed into its data sample by
+    ``PackActionInputs(meta_keys=(..., 'is_labeled', 'true_label'))``:
+
+    - ``is_labeled``: whether the clip comes from the labeled list;
+    - ``true_label``: for unlabeled clips, the label written in the
+      unlabeled list (-1 if it has none). It is kept only to monitor
+      pseudo-label accuracy; the clip's ``gt_labels`` is -1, so no loss can
+      read it by accident.
+
+    Args:
+        ann_file (str): List of labeled clips (``<path> <label>``).
+        unlabeled_ann_file (str): List of unlabeled clips; a label column is
+            optional.
+        pipeline (list): Data transforms, usually ending in ``MultiView``.
+        **kwargs: Other arguments of :class:`VideoListDataset`
+            (``data_prefix``, ``num_classes``, ``check_files``...).
+    """
+
+    def __init__(self, ann_file: str, unlabeled_ann_file: str,
+                 pipeline: List[Union[Dict, Callable]], **kwargs) -> None:
+        self.unlabeled_ann_file = unlabeled_ann_file
+        self.num_labeled = 0
+        self.num_unlabeled = 0
+        super().__init__(ann_file, pipeline=pipeline, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        labeled = self._load_records(self.ann_file)
+        unlabeled = self._load_records(
+            self.unlabeled_ann_file, require_label=False)
+        overlap = {r.filename for r in labeled} & {
+            r.filename for r in unlabeled}
+        if overlap:
+            raise ValueError(
+                f'{len(overlap)} clips are both in {self.ann_file} and '
+                f'{self.unlabeled_ann_file}, e.g. {sorted(overlap)[0]}')
+        self.num_labeled, self.num_unlabeled = len(labeled), len(unlabeled)
+        data_list = [
+            dict(self._info(r), is_labeled=True, true_label=r.label)
+            for r in labeled
+        ]
+        data_list += [
+            dict(self._info(r), label=-1, is_labeled=False,
+                 true_label=r.label) for r in unlabeled
+        ]
+        return data_list

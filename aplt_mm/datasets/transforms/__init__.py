@@ -1,0 +1,3 @@
+from .multi_view import MultiView
+
+__all__ = ['MultiView']

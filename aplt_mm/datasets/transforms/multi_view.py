@@ -1,0 +1,54 @@
+"""Several augmented views of one decoded clip."""
+import copy
+from typing import Dict, List
+
+from mmcv.transforms import BaseTransform, Compose
+from mmaction.registry import TRANSFORMS
+
+
+@TRANSFORMS.register_module()
+class MultiView(BaseTransform):
+    """Augment one decoded clip several ways, one pipeline per view.
+
+    The clip is decoded and its frames sampled once, before this transform;
+    each view pipeline then gets its own deep copy of the frames (mmaction's
+    ``Flip`` works in place) and its own random draws. After this transform,
+    ``results[name]`` holds each view's formatted array and ``imgs`` is
+    dropped; pack the views with
+    ``PackActionInputs(collect_keys=tuple(views))``, which makes
+    ``inputs`` a dict ``{name: tensor}``.
+
+    Typical semi-supervised use: a ``weak`` view (random resized crop +
+    flip) and a ``strong`` view (the weak ops + RandAugment applied alike to
+    every frame + random erasing).
+
+    Args:
+        **views (list[dict]): Keyword per view name; the value is that
+            view's list of transform configs, ending in ``FormatShape``.
+
+    Example:
+        >>> dict(type='MultiView', weak=weak_ops, strong=strong_ops)
+    """
+
+    def __init__(self, **views: List[Dict]) -> None:
+        if not views:
+            raise ValueError('MultiView needs at least one view pipeline, '
+                             'e.g. MultiView(weak=[...], strong=[...]).')
+        self.views = {name: Compose(ops) for name, ops in views.items()}
+
+    def transform(self, results: Dict) -> Dict:
+        outputs = {}
+        for name, pipeline in self.views.items():
+            view = pipeline(copy.deepcopy(results))
+            outputs[name] = view['imgs']
+            # Shape keys of the first view describe the packed sample.
+            for key in ('img_shape', 'input_shape', 'num_clips', 'clip_len'):
+                if key in view and key not in outputs:
+                    outputs[key] = view[key]
+        results.pop('imgs', None)
+        results.update(outputs)
+        return results
+
+    def __repr__(self) -> str:
+        views = ', '.join(f'{k}={v}' for k, v in self.views.items())
+        return f'{type(self).__name__}({views})'

@@ -1,0 +1,4 @@
+from .hooks import WeightsOnlyCheckpointHook
+from .launcher import setup_launcher
+
+__all__ = ['WeightsOnlyCheckpointHook', 'setup_launcher']

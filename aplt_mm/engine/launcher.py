@@ -1,0 +1,31 @@
+"""Launch-time fixes that let the same config run on GPUs and on CPUs."""
+import os
+
+import torch
+import torch.distributed as torch_dist
+from mmengine.config import Config
+
+
+def setup_launcher(cfg: Config) -> Config:
+    """Prepare ``cfg`` for its launcher on this machine.
+
+    With a distributed launcher on a machine without CUDA (CI, laptops),
+    start the process group on gloo here, because mmengine's ``init_dist``
+    calls ``torch.cuda.set_device``; and wrap the model in DDP without
+    ``device_ids``, which DDP rejects for CPU modules. On GPU machines the
+    config is used as it is.
+    """
+    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
+        return cfg
+    cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    if not torch_dist.is_initialized():
+        # torchrun sets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT.
+        torch_dist.init_process_group(backend='gloo')
+    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
+    wrapper.setdefault('type', 'MMDistributedDataParallel')
+    wrapper.setdefault('device_ids', None)
+    wrapper.setdefault('find_unused_parameters',
+                       cfg.get('find_unused_parameters', False))
+    cfg.model_wrapper_cfg = wrapper
+    os.environ.setdefault('LOCAL_RANK', '0')
+    return cfg

@@ -1,0 +1,3 @@
+from .aplt_recognizer import APLTRecognizer
+
+__all__ = ['APLTRecognizer']

@@ -1,0 +1,93 @@
+"""Shared fixtures: tiny real mp4 datasets written with OpenCV."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+NUM_CLASSES = 3
+
+
+def write_clip(path, label, seed, size=32, num_frames=4):
+    """Write a clip whose moving square's colour depends on the label."""
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    rng = np.random.default_rng(seed)
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 10,
+                             (size, size))
+    assert writer.isOpened(), path
+    colour = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0)][label % 4]
+    for t in range(num_frames):
+        frame = rng.integers(0, 40, (size, size, 3), dtype=np.uint8)
+        x = (4 + 3 * t + label * 5) % (size - 8)
+        frame[8:16, x:x + 8] = colour
+        writer.write(frame)
+    writer.release()
+
+
+def make_video_list(root, name, clips_per_class, offset=0, num_classes=NUM_CLASSES):
+    """Write clips under ``root/videos`` and a list ``root/name``."""
+    lines = []
+    for label in range(num_classes):
+        for i in range(clips_per_class):
+            rel = f'{name}_{label}_{i}.mp4'
+            write_clip(osp.join(root, 'videos', rel), label,
+                       seed=offset + 100 * label + i)
+            lines.append(f'{rel} {label}')
+    with open(osp.join(root, name + '.txt'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return osp.join(root, name + '.txt')
+
+
+@pytest.fixture(scope='session')
+def tiny_data(tmp_path_factory):
+    """3 classes: 2 labeled, 4 unlabeled (labels kept) and 2 test clips each."""
+    root = str(tmp_path_factory.mktemp('tiny_data'))
+    return dict(
+        root=root,
+        videos=osp.join(root, 'videos'),
+        labeled=make_video_list(root, 'labeled', 2, offset=0),
+        unlabeled=make_video_list(root, 'unlabeled', 4, offset=1000),
+        test=make_video_list(root, 'test', 2, offset=2000),
+        num_classes=NUM_CLASSES)
+
+
+def tiny_cfg_options(data, work_dir, max_epochs=1):
+    """--cfg-options that point a demo config at ``tiny_data`` and shrink it."""
+    opts = [
+        f'work_dir={work_dir}',
+        f'train_dataloader.dataset.data_prefix.video={data["videos"]}',
+        f'train_dataloader.dataset.num_classes={data["num_classes"]}',
+        f'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        f'train_cfg.max_epochs={max_epochs}',
+        'train_cfg.val_interval=1',
+        'default_hooks.logger.interval=1',
+    ]
+    for split, ann in (('val', data['test']), ('test', data['test'])):
+        opts += [
+            f'{split}_dataloader.dataset.ann_file={ann}',
+            f'{split}_dataloader.dataset.data_prefix.video={data["videos"]}',
+            f'{split}_dataloader.dataset.num_classes={data["num_classes"]}',
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+        ]
+    return opts
+
+
+def run_tool(args, timeout=600, env=None, check=True):
+    """Run ``python <args>`` from the repo root, return the CompletedProcess."""
+    proc = subprocess.run([sys.executable] + list(args),
+                          cwd=REPO_ROOT,
+                          capture_output=True,
+                          text=True,
+                          timeout=timeout,
+                          env=env)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f'{args} exited {proc.returncode}\nSTDOUT:\n{proc.stdout[-4000:]}'
+            f'\nSTDERR:\n{proc.stderr[-6000:]}')
+    return proc
