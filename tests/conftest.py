@@ -7,6 +7,11 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from mmengine.registry import init_default_scope
+
+# Components built outside a Runner resolve names in mmaction's registries,
+# as they do inside one (configs set default_scope = 'mmaction').
+init_default_scope('mmaction')
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 NUM_CLASSES = 3

@@ -34,7 +34,12 @@ class MultiView(BaseTransform):
         if not views:
             raise ValueError('MultiView needs at least one view pipeline, '
                              'e.g. MultiView(weak=[...], strong=[...]).')
-        self.views = {name: Compose(ops) for name, ops in views.items()}
+        # Built through mmaction's registry so the views work outside a
+        # Runner's default scope too.
+        self.views = {
+            name: Compose([TRANSFORMS.build(op) for op in ops])
+            for name, ops in views.items()
+        }
 
     def transform(self, results: Dict) -> Dict:
         outputs = {}
