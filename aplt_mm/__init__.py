@@ -4,7 +4,14 @@ Importing this package registers its datasets, transforms, samplers,
 models and hooks in MMAction2's registries (``mmaction`` scope); configs do
 it with ``custom_imports = dict(imports=['aplt_mm'])``.
 """
-from . import datasets, engine, models  # noqa: F401  (registers modules)
-from .version import __version__
+import warnings
+
+# mmcv-lite lacks compiled ops that recognizers never use; its import-time
+# warning about them would only confuse users of every tool.
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+from . import datasets, engine, models  # noqa: F401,E402 (registration)
+from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

@@ -32,7 +32,8 @@ def pipeline(num_clips=4):
         dict(
             type='PackActionInputs',
             collect_keys=('weak', 'strong'),
-            meta_keys=('sample_idx', 'is_labeled', 'true_label')),
+            meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
+                       'true_label')),
     ])
 
 
@@ -41,7 +42,7 @@ def first_clip(tiny_data):
         rel, label = f.readline().split()
     return dict(
         filename=f"{tiny_data['videos']}/{rel}", label=-1, start_index=0,
-        modality='RGB', sample_idx=6, is_labeled=False,
+        modality='RGB', sample_idx=6, is_labeled=False, unlabeled_index=0,
         true_label=int(label))
 
 
@@ -53,6 +54,7 @@ def test_views_are_packed_with_metadata(tiny_data):
     sample = packed['data_samples']
     assert sample.metainfo['is_labeled'] is False
     assert sample.metainfo['true_label'] == 0
+    assert sample.metainfo['unlabeled_index'] == 0
     assert sample.gt_labels.item.item() == -1
 
 

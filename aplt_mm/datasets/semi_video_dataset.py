@@ -15,10 +15,13 @@ class SemiVideoDataset(VideoListDataset):
     from both parts and a hook can address an unlabeled clip by
     ``sample_idx - num_labeled``.
 
-    Every clip carries two meta keys, packed into its data sample by
-    ``PackActionInputs(meta_keys=(..., 'is_labeled', 'true_label'))``:
+    Every clip carries three meta keys, packed into its data sample by
+    ``PackActionInputs(meta_keys=('is_labeled', 'unlabeled_index',
+    'true_label'))``:
 
     - ``is_labeled``: whether the clip comes from the labeled list;
+    - ``unlabeled_index``: its line in the unlabeled list (-1 for labeled
+      clips), the key of the offline pseudo-label table;
     - ``true_label``: for unlabeled clips, the label written in the
       unlabeled list (-1 if it has none). It is kept only to monitor
       pseudo-label accuracy; the clip's ``gt_labels`` is -1, so no loss can
@@ -52,11 +55,12 @@ class SemiVideoDataset(VideoListDataset):
                 f'{self.unlabeled_ann_file}, e.g. {sorted(overlap)[0]}')
         self.num_labeled, self.num_unlabeled = len(labeled), len(unlabeled)
         data_list = [
-            dict(self._info(r), is_labeled=True, true_label=r.label)
-            for r in labeled
+            dict(self._info(r), is_labeled=True, unlabeled_index=-1,
+                 true_label=r.label) for r in labeled
         ]
         data_list += [
             dict(self._info(r), label=-1, is_labeled=False,
-                 true_label=r.label) for r in unlabeled
+                 unlabeled_index=i, true_label=r.label)
+            for i, r in enumerate(unlabeled)
         ]
         return data_list

@@ -1,4 +1,4 @@
-from .hooks import WeightsOnlyCheckpointHook
+from .hooks import APLTOfflineHook, WeightsOnlyCheckpointHook
 from .launcher import setup_launcher
 
-__all__ = ['WeightsOnlyCheckpointHook', 'setup_launcher']
+__all__ = ['APLTOfflineHook', 'WeightsOnlyCheckpointHook', 'setup_launcher']

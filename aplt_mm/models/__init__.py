@@ -1,5 +1,9 @@
 from .data_preprocessors import MultiViewDataPreprocessor
-from .losses import fixmatch_loss
+from .heads import PrototypeHead
+from .losses import fixmatch_loss, margin_loss, masked_cross_entropy
 from .recognizers import APLTRecognizer
 
-__all__ = ['APLTRecognizer', 'MultiViewDataPreprocessor', 'fixmatch_loss']
+__all__ = [
+    'APLTRecognizer', 'MultiViewDataPreprocessor', 'PrototypeHead',
+    'fixmatch_loss', 'margin_loss', 'masked_cross_entropy'
+]

@@ -13,11 +13,10 @@ default_hooks = dict(
         type='CheckpointHook', interval=1, save_best='auto',
         max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
-
-# Keeps checkpoints loadable by torch.load(weights_only=True), torch >= 2.6's
-# default, so --resume and tools/test.py need no unsafe loading.
-custom_hooks = [dict(type='WeightsOnlyCheckpointHook')]
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # Keeps checkpoints loadable by torch.load(weights_only=True), torch
+    # >= 2.6's default, so --resume and tools/test.py need no unsafe loading.
+    weights_only_checkpoint=dict(type='WeightsOnlyCheckpointHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,3 +1,4 @@
+from .aplt_offline_hook import APLTOfflineHook
 from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
-__all__ = ['WeightsOnlyCheckpointHook']
+__all__ = ['APLTOfflineHook', 'WeightsOnlyCheckpointHook']

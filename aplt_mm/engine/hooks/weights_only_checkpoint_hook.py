@@ -26,8 +26,8 @@ class WeightsOnlyCheckpointHook(Hook):
     scalars (``best_score``, ``eta``...) as Python numbers. Every file stays
     loadable with the safe default.
 
-    No arguments. It is in ``custom_hooks`` of ``configs/_base_/
-    default_runtime.py``.
+    No arguments. It is in ``default_hooks`` of
+    ``configs/_base_/default_runtime.py``.
     """
 
     priority = 'VERY_LOW'

@@ -2,7 +2,8 @@
 from typing import NamedTuple
 
 import torch
-import torch.nn.functional as F
+
+from .masked_cross_entropy import masked_cross_entropy
 
 
 class FixMatchOutput(NamedTuple):
@@ -32,7 +33,5 @@ def fixmatch_loss(logits_weak: torch.Tensor, logits_strong: torch.Tensor,
     with torch.no_grad():
         confidence, pseudo_labels = logits_weak.detach().softmax(-1).max(-1)
         mask = confidence >= threshold
-    if logits_strong.numel() == 0:
-        return FixMatchOutput(logits_strong.sum(), mask, pseudo_labels)
-    per_clip = F.cross_entropy(logits_strong, pseudo_labels, reduction='none')
-    return FixMatchOutput((per_clip * mask).mean(), mask, pseudo_labels)
+    loss = masked_cross_entropy(logits_strong, pseudo_labels, mask)
+    return FixMatchOutput(loss, mask, pseudo_labels)

@@ -1,61 +1,108 @@
-"""Semi-supervised recognizer: FixMatch (warm-up) and APLT's online phase."""
-from typing import Dict, Optional, Sequence, Tuple
+"""Semi-supervised recognizer: FixMatch warm-up and APLT's online phase."""
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...utils import check_keys, gt_labels_of, is_labeled_mask
-from ..losses import fixmatch_loss
+from ..losses import fixmatch_loss, margin_loss, masked_cross_entropy
 
-# Options of ``semi_train_cfg`` and their defaults.
+# Options of ``semi_train_cfg`` with their defaults (APLT as in the paper).
 SEMI_TRAIN_DEFAULTS = dict(
-    # tau of Eq. 2: confidence a weak-view prediction needs to become a
-    # FixMatch pseudo-label.
+    # tau of Eq. 2.
     fixmatch_threshold=0.95,
-    # Weight of the FixMatch unlabeled loss (Eq. 3 uses 1).
+    # Weight of the FixMatch loss, Eq. 2 (Eq. 3 uses 1).
     unlabeled_weight=1.0,
+    # FixMatch targets: 'online' (the weak view's prediction, every
+    # iteration) or 'offline' (the table of the last offline phase; the
+    # "FixMatch ASY" row of Table 4).
+    fixmatch_targets='online',
+    # lambda of Eq. 9; 0 turns the margin loss off (Variant II).
+    margin_weight=1.0,
+    # View the margin loss trains on: 'strong' (paper) or 'weak' (Table 3
+    # "SSKM (W)").
+    margin_view='strong',
+    # Unlabeled targets of the margin loss: 'offline' (clustering pseudo-
+    # labels, asynchronous) or 'online' (the prototype classifier's own
+    # prediction on the weak view every iteration, the SYN row of Table 4).
+    margin_targets='offline',
+    # Weight of a cross-entropy between the parametric classifier on strong
+    # unlabeled views and the offline pseudo-labels (Variant I of Table 5).
+    offline_ce_weight=0.0,
 )
 SEMI_TEST_DEFAULTS = dict(
-    # Which classifier predicts at test time: 'cls_head' (parametric).
+    # 'prototype_head' (paper) or 'cls_head' (the parametric classifier).
     predict_with='cls_head', )
+CHOICES = dict(
+    fixmatch_targets=('online', 'offline'),
+    margin_view=('strong', 'weak'),
+    margin_targets=('offline', 'online'),
+    predict_with=('cls_head', 'prototype_head'))
+
+
+class SemiBatch(NamedTuple):
+    """A semi-supervised batch split into its named parts."""
+    weak_l: torch.Tensor  # labeled clips, weak view
+    strong_l: torch.Tensor  # labeled clips, strong view
+    weak_u: torch.Tensor  # unlabeled clips, weak view
+    strong_u: torch.Tensor  # unlabeled clips, strong view
+    labels: torch.Tensor  # [B_l] ground truth of the labeled clips
+    unlabeled_index: torch.Tensor  # [B_u] position in the unlabeled list
+    true_labels: torch.Tensor  # [B_u] monitoring only (-1 = unknown)
 
 
 @MODELS.register_module()
 class APLTRecognizer(BaseModel):
-    """A recognizer trained on labeled and unlabeled clips.
+    """Recognizer trained on labeled and unlabeled clips (FixMatch / APLT).
 
     Wraps any MMAction2 recognizer (``Recognizer2D`` for TSN/TSM,
     ``Recognizer3D`` for X3D/SlowFast/TimeSformer...): its backbone (and
     neck) extract features and its ``cls_head`` is the parametric
-    classifier. A training batch (from :class:`SemiSupervisedSampler` and
-    ``MultiView``) holds labeled and unlabeled clips, each as a ``weak`` and
-    a ``strong`` view. The loss follows section 3.2 of the APLT paper:
+    classifier. With a ``prototype_head`` it is APLT; without, FixMatch.
+    Each training batch (:class:`SemiSupervisedSampler` + ``MultiView``)
+    holds labeled and unlabeled clips, each as a ``weak`` and a ``strong``
+    view. The loss mirrors the paper:
 
-    .. math::
-        \\mathcal{L}^{logits} = \\underbrace{\\frac{1}{B}\\sum_i
-        H(y_i, p(y|\\omega(V_i)))}_{\\text{loss\\_sup, Eq. 1}}
-        + w_u \\underbrace{\\ell_u}_{\\text{loss\\_unsup, Eq. 2}}
+    - warm-up (section 3.2), before the first offline phase::
 
-    Besides the losses it logs ``mask_ratio`` (share of unlabeled clips whose
-    FixMatch pseudo-label passed the threshold) and, when the unlabeled list
-    has labels, ``pseudo_acc`` (accuracy of the pseudo-labels that passed).
-    Unlabeled ground truth is read from the ``true_label`` meta key only for
-    that log line.
+          L = loss_sup (Eq. 1) + w_u * loss_unsup (Eq. 2)
+
+    - online phase (section 3.4), once :class:`APLTOfflineHook` has
+      installed prototypes and pseudo-labels::
+
+          L = loss_sup + w_u * loss_unsup
+              + lambda * (loss_margin_sup (Eq. 6) + loss_margin_unsup (Eq. 7))
+
+      The prototypes stay fixed (buffers). Unlabeled clips whose offline
+      pseudo-label the threshold filtered out contribute nothing.
+
+    It logs ``mask_ratio`` (share of unlabeled clips whose FixMatch target
+    passed tau) and, when the unlabeled list has labels, ``pseudo_acc``
+    (accuracy of those targets). Unlabeled ground truth, from the
+    ``true_label`` meta key, is read for that log line only.
+
+    The offline pseudo-label table (``offline_labels``, one entry per
+    unlabeled clip, -1 where filtered) is a buffer, so checkpoints and
+    ``--resume`` carry it; batches look it up by the clip's
+    ``unlabeled_index`` meta key, in the main process.
 
     Args:
-        recognizer (dict): Config of the wrapped MMAction2 recognizer, with
-            ``backbone``, ``cls_head`` and optional ``neck``.
-        semi_train_cfg (dict, optional): Training options; unknown keys are
-            rejected.
-
-            - ``fixmatch_threshold`` (float): tau of Eq. 2. Default 0.95.
-            - ``unlabeled_weight`` (float): weight of Eq. 2's loss. Default 1.
-        semi_test_cfg (dict, optional): Test options.
-
-            - ``predict_with`` (str): ``'cls_head'``.
+        recognizer (dict): Wrapped MMAction2 recognizer (``backbone``,
+            ``cls_head``, optional ``neck``).
+        prototype_head (dict, optional): :class:`PrototypeHead` config;
+            None for FixMatch.
+        semi_train_cfg (dict, optional): Training options, unknown keys
+            rejected; see ``SEMI_TRAIN_DEFAULTS`` in this module for every
+            key: ``fixmatch_threshold``, ``unlabeled_weight``,
+            ``fixmatch_targets``, ``margin_weight``, ``margin_view``,
+            ``margin_targets``, ``offline_ce_weight``.
+        semi_test_cfg (dict, optional): ``predict_with``: ``'cls_head'`` or
+            ``'prototype_head'`` (before the first offline phase the
+            parametric head is used, with a warning).
         data_preprocessor (dict, optional): Usually
             :class:`MultiViewDataPreprocessor`.
         init_cfg (dict, optional): Initialisation config.
@@ -63,6 +110,7 @@ class APLTRecognizer(BaseModel):
 
     def __init__(self,
                  recognizer: ConfigType,
+                 prototype_head: OptConfigType = None,
                  semi_train_cfg: OptConfigType = None,
                  semi_test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
@@ -77,18 +125,76 @@ class APLTRecognizer(BaseModel):
             SEMI_TEST_DEFAULTS,
             **check_keys(semi_test_cfg, SEMI_TEST_DEFAULTS,
                          'model.semi_test_cfg'))
-        if not 0 <= self.semi_train_cfg['fixmatch_threshold'] <= 1:
-            raise ValueError('model.semi_train_cfg.fixmatch_threshold must be '
-                             'in [0, 1], got '
-                             f"{self.semi_train_cfg['fixmatch_threshold']}")
+        self._check_choices()
         self.recognizer = MODELS.build(recognizer)
         if not getattr(self.recognizer, 'with_cls_head', False):
             raise ValueError('model.recognizer needs a cls_head: it is the '
-                             'parametric classifier of FixMatch.')
+                             'parametric classifier.')
+        self.prototype_head = (
+            MODELS.build(prototype_head) if prototype_head else None)
+        if self.prototype_head is not None and \
+                self.prototype_head.num_classes != self.num_classes:
+            raise ValueError(
+                f'model.prototype_head.num_classes '
+                f'({self.prototype_head.num_classes}) differs from '
+                f'model.recognizer.cls_head.num_classes ({self.num_classes})')
+        needs_prototypes = (
+            self.semi_test_cfg['predict_with'] == 'prototype_head'
+            or self.semi_train_cfg['margin_weight'] > 0)
+        if needs_prototypes and self.prototype_head is None:
+            raise ValueError(
+                'model.prototype_head is None but the margin loss '
+                '(semi_train_cfg.margin_weight > 0) or prototype prediction '
+                "(semi_test_cfg.predict_with='prototype_head') needs it. "
+                'Set margin_weight=0 and predict_with=cls_head for FixMatch.')
+        self.register_buffer('offline_labels', torch.empty(0,
+                                                           dtype=torch.long))
+        self._warned_no_prototypes = False
+
+    def _check_choices(self) -> None:
+        for cfg_name, cfg in (('semi_train_cfg', self.semi_train_cfg),
+                              ('semi_test_cfg', self.semi_test_cfg)):
+            for key, choices in CHOICES.items():
+                if key in cfg and cfg[key] not in choices:
+                    raise ValueError(
+                        f'model.{cfg_name}.{key} must be one of {choices}, '
+                        f'got {cfg[key]!r}')
+        tau = self.semi_train_cfg['fixmatch_threshold']
+        if not 0 <= tau <= 1:
+            raise ValueError('model.semi_train_cfg.fixmatch_threshold must '
+                             f'be in [0, 1], got {tau}')
 
     @property
     def num_classes(self) -> int:
         return self.recognizer.cls_head.num_classes
+
+    @property
+    def with_prototypes(self) -> bool:
+        """Whether an offline phase has installed prototypes."""
+        return self.prototype_head is not None and bool(
+            self.prototype_head.initialized)
+
+    @property
+    def with_offline_labels(self) -> bool:
+        """Whether an offline phase has installed a pseudo-label table."""
+        return self.offline_labels.numel() > 0
+
+    # ------------------------------------------------------------------
+    # State written by APLTOfflineHook
+    # ------------------------------------------------------------------
+    @torch.no_grad()
+    def set_offline_labels(self, labels: torch.Tensor) -> None:
+        """Install the pseudo-label table (-1 = filtered) of a phase."""
+        self.offline_labels = labels.to(
+            self.offline_labels.device, torch.long).clone()
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # The table's length is the unlabeled set's size, unknown when the
+        # model is built: take the checkpoint's.
+        stored = state_dict.get(prefix + 'offline_labels')
+        if stored is not None:
+            self.offline_labels = self.offline_labels.new_empty(stored.shape)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # ------------------------------------------------------------------
     # Network pieces
@@ -101,75 +207,150 @@ class APLTRecognizer(BaseModel):
         kwargs.pop('loss_aux', None)
         return feats, kwargs
 
-    def parametric_logits(self, feats, **kwargs) -> torch.Tensor:
-        """Logits of the parametric classifier, ``[N, C]``."""
-        return self.recognizer.cls_head(feats, **kwargs)
+    @torch.no_grad()
+    def offline_outputs(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """What an offline phase needs of a batch of (normalised) clips.
+
+        Returns ``features`` (pooled by the prototype head, ``[N, D]``, or
+        None without one) and the parametric ``logits`` (``[N, C]``).
+        """
+        feats, kwargs = self.extract_feat(inputs, test_mode=True)
+        outputs = dict(
+            logits=self.recognizer.cls_head(feats, **kwargs), features=None)
+        if self.prototype_head is not None:
+            outputs['features'] = self.prototype_head.pool(
+                feats, kwargs.get('num_segs'))
+        return outputs
 
     # ------------------------------------------------------------------
     # Training
     # ------------------------------------------------------------------
-    def loss(self, inputs: Dict[str, torch.Tensor],
-             data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """Losses of one semi-supervised batch (see the class docstring)."""
+    def split_batch(self, inputs: Dict[str, torch.Tensor],
+                    data_samples: SampleList) -> SemiBatch:
+        """Split a multi-view batch into labeled and unlabeled parts."""
         if not isinstance(inputs, dict) or not {'weak', 'strong'} <= set(
                 inputs):
             raise TypeError(
-                'APLTRecognizer trains on multi-view batches: use a '
-                "MultiView(weak=..., strong=...) transform and "
-                "PackActionInputs(collect_keys=('weak', 'strong')) in the "
-                f'train pipeline (got inputs of type {type(inputs).__name__}'
-                + (f' with views {sorted(inputs)}' if isinstance(
-                    inputs, dict) else '') + ').')
+                'APLTRecognizer trains on multi-view batches: use '
+                'MultiView(weak=..., strong=...) and PackActionInputs('
+                "collect_keys=('weak', 'strong')) in the train pipeline; got "
+                f'{type(inputs).__name__}' +
+                (f' with views {sorted(inputs)}' if isinstance(inputs, dict)
+                 else ''))
         device = inputs['weak'].device
         labeled = is_labeled_mask(data_samples, device)
-        labels = gt_labels_of(data_samples, device)
-        weak, strong = inputs['weak'], inputs['strong']
+        unlabeled = [s for s, is_l in zip(data_samples, labeled.tolist())
+                     if not is_l]
+
+        def meta(key):
+            return torch.tensor([s.metainfo.get(key, -1) for s in unlabeled],
+                                dtype=torch.long,
+                                device=device)
+
+        return SemiBatch(
+            weak_l=inputs['weak'][labeled],
+            strong_l=inputs['strong'][labeled],
+            weak_u=inputs['weak'][~labeled],
+            strong_u=inputs['strong'][~labeled],
+            labels=gt_labels_of(data_samples, device)[labeled],
+            unlabeled_index=meta('unlabeled_index'),
+            true_labels=meta('true_label'))
+
+    def loss(self, inputs: Dict[str, torch.Tensor],
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Losses of one batch (see the class docstring)."""
+        cfg = self.semi_train_cfg
+        batch = self.split_batch(inputs, data_samples)
+        online_phase = self.with_prototypes and cfg['margin_weight'] > 0
+        margin_on_strong = online_phase and cfg['margin_view'] == 'strong'
 
         # One forward pass over every view, so BatchNorm normalises labeled
         # and unlabeled clips together (FixMatch practice).
-        views = [weak[labeled], weak[~labeled], strong[~labeled]]
+        views = [batch.weak_l, batch.weak_u, batch.strong_u]
+        if margin_on_strong:
+            views.append(batch.strong_l)
         sizes = [len(v) for v in views]
         feats, kwargs = self.extract_feat(torch.cat(views))
-        logits_l, logits_uw, logits_us = self.parametric_logits(
-            feats, **kwargs).split(sizes)
+        logits = self.recognizer.cls_head(feats, **kwargs).split(sizes)
+        logits_weak_l, logits_weak_u, logits_strong_u = logits[:3]
 
         losses = dict()
-        losses['loss_sup'] = self._supervised_loss(logits_l, labels[labeled])
-        fixmatch = fixmatch_loss(logits_uw, logits_us,
-                                 self.semi_train_cfg['fixmatch_threshold'])
-        losses['loss_unsup'] = (
-            self.semi_train_cfg['unlabeled_weight'] * fixmatch.loss)
-        losses.update(
-            self._pseudo_label_stats(fixmatch.mask, fixmatch.pseudo_labels,
-                                     data_samples, labeled))
+        # Eq. 1: labeled clips, weak view, ground truth.
+        losses['loss_sup'] = self._cross_entropy(logits_weak_l, batch.labels)
+        # Eq. 2: unlabeled clips, strong view, confident weak-view targets.
+        fixmatch = fixmatch_loss(logits_weak_u, logits_strong_u,
+                                 cfg['fixmatch_threshold'])
+        targets, mask = fixmatch.pseudo_labels, fixmatch.mask
+        if cfg['fixmatch_targets'] == 'offline' and self.with_offline_labels:
+            targets, mask = self._offline_targets(batch)
+            losses['loss_unsup'] = masked_cross_entropy(
+                logits_strong_u, targets, mask)
+        else:
+            losses['loss_unsup'] = fixmatch.loss
+        losses['loss_unsup'] = cfg['unlabeled_weight'] * losses['loss_unsup']
+        losses.update(self._target_stats(targets, mask, batch.true_labels))
+
+        if online_phase:
+            proto_logits = self.prototype_head(feats, **kwargs).split(sizes)
+            if margin_on_strong:
+                proto_l, proto_u = proto_logits[3], proto_logits[2]
+            else:
+                proto_l, proto_u = proto_logits[0], proto_logits[1]
+            # Eq. 6: labeled clips against their ground-truth prototype.
+            losses['loss_margin_sup'] = cfg['margin_weight'] * margin_loss(
+                proto_l, batch.labels, torch.ones_like(batch.labels,
+                                                       dtype=torch.bool))
+            # Eq. 7: unlabeled clips against their pseudo-label's prototype.
+            if cfg['margin_targets'] == 'online':
+                confidence, targets_u = proto_logits[1].detach().softmax(
+                    -1).max(-1)
+                keep = confidence >= cfg['fixmatch_threshold']
+            else:
+                targets_u, keep = self._offline_targets(batch)
+            losses['loss_margin_unsup'] = cfg['margin_weight'] * margin_loss(
+                proto_u, targets_u, keep)
+            losses['offline_keep_ratio'] = keep.float().mean() if len(
+                keep) else keep.new_zeros((), dtype=torch.float)
+
+        if cfg['offline_ce_weight'] > 0 and self.with_offline_labels:
+            # Variant I: clustering labels train the parametric classifier.
+            targets_u, keep = self._offline_targets(batch)
+            losses['loss_offline_ce'] = cfg['offline_ce_weight'] * \
+                masked_cross_entropy(logits_strong_u, targets_u, keep)
         self._check_finite(losses)
         return losses
 
-    def _supervised_loss(self, logits: torch.Tensor,
-                         labels: torch.Tensor) -> torch.Tensor:
-        """Eq. 1: cross-entropy of the labeled weak views."""
+    def _offline_targets(self, batch: SemiBatch) -> Tuple[torch.Tensor,
+                                                          torch.Tensor]:
+        """Offline pseudo-labels of the batch's unlabeled clips and keep."""
+        index = batch.unlabeled_index
+        if (index < 0).any() or (index >= len(self.offline_labels)).any():
+            raise IndexError(
+                f'unlabeled_index {index.tolist()} outside the offline table '
+                f'of {len(self.offline_labels)} clips: the train pipeline '
+                "must pack the 'unlabeled_index' meta key, and the table must "
+                'come from the same unlabeled list.')
+        targets = self.offline_labels[index]
+        return targets, targets >= 0
+
+    @staticmethod
+    def _cross_entropy(logits: torch.Tensor,
+                       labels: torch.Tensor) -> torch.Tensor:
         if len(labels) == 0:
             # A batch without labeled clips contributes no supervised term.
             return logits.sum() * 0
         return F.cross_entropy(logits, labels)
 
     @staticmethod
-    def _pseudo_label_stats(mask: torch.Tensor, pseudo_labels: torch.Tensor,
-                            data_samples: SampleList,
-                            labeled: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Mask ratio and accuracy of the pseudo-labels that passed."""
+    def _target_stats(targets: torch.Tensor, mask: torch.Tensor,
+                      true_labels: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Share of unlabeled targets used, and their accuracy if known."""
         stats = dict(mask_ratio=mask.float().mean() if len(mask) else
                      mask.new_zeros((), dtype=torch.float))
-        true = torch.tensor([
-            s.metainfo.get('true_label', -1)
-            for s, is_l in zip(data_samples, labeled.tolist()) if not is_l
-        ],
-                            device=mask.device,
-                            dtype=torch.long)
-        known = mask & (true >= 0)
+        known = mask & (true_labels >= 0)
         if known.any():
-            stats['pseudo_acc'] = (pseudo_labels[known] == true[known]).float(
-            ).mean()
+            stats['pseudo_acc'] = (
+                targets[known] == true_labels[known]).float().mean()
         return stats
 
     @staticmethod
@@ -186,11 +367,22 @@ class APLTRecognizer(BaseModel):
     # ------------------------------------------------------------------
     def predict(self, inputs: torch.Tensor,
                 data_samples: SampleList) -> SampleList:
-        """Predict with the classifier chosen by ``semi_test_cfg``."""
-        return self.recognizer.predict(inputs, data_samples)
+        """Predict with the classifier ``semi_test_cfg.predict_with``."""
+        if self.semi_test_cfg['predict_with'] == 'cls_head':
+            return self.recognizer.predict(inputs, data_samples)
+        if not self.with_prototypes:
+            if not self._warned_no_prototypes:
+                print_log(
+                    'No prototypes yet (no offline phase has run): '
+                    'predicting with the parametric cls_head.',
+                    logger='current',
+                    level=30)
+                self._warned_no_prototypes = True
+            return self.recognizer.predict(inputs, data_samples)
+        feats, kwargs = self.extract_feat(inputs, test_mode=True)
+        return self.prototype_head.predict(feats, data_samples, **kwargs)
 
-    def _forward(self, inputs: torch.Tensor,
-                 data_samples: Optional[SampleList] = None):
+    def _forward(self, inputs: torch.Tensor) -> List:
         feats, _ = self.extract_feat(inputs, test_mode=True)
         return feats
 
@@ -203,6 +395,6 @@ class APLTRecognizer(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            return self._forward(inputs, data_samples)
+            return self._forward(inputs)
         raise RuntimeError(f'Invalid mode "{mode}": use loss, predict or '
                            'tensor.')

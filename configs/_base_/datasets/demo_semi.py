@@ -34,8 +34,14 @@ train_pipeline = decode + [
     dict(
         type='PackActionInputs',
         collect_keys=('weak', 'strong'),
-        meta_keys=('sample_idx', 'is_labeled', 'true_label')),
+        meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
+                   'true_label')),
 ]
+# Labeled-augmentation copies for APLT's offline phase: the strong view.
+strong_view_pipeline = decode + strong_ops + format_2d + [
+    dict(type='PackActionInputs')
+]
+# The labeled-only baseline trains on the weak view.
 labeled_train_pipeline = decode + weak_ops + format_2d + [
     dict(type='PackActionInputs')
 ]

@@ -1,0 +1,3 @@
+from .prototype_head import PrototypeHead
+
+__all__ = ['PrototypeHead']
