@@ -11,6 +11,16 @@ from aplt_mm.clustering import (adaptive_thresholds, build_prototypes, kmeans,
 from aplt_mm.clustering.seeded_kmeans import _move_members
 
 
+@pytest.fixture(autouse=True, scope='module')
+def single_thread():
+    """Tiny tensors: a thread pool only adds per-op latency (milliseconds on
+    a loaded machine), so run this module single-threaded."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def col(*values, dtype=torch.float32):
     """1-D points as an ``[N, 1]`` feature matrix."""
     return torch.tensor(values, dtype=dtype).unsqueeze(1)
@@ -156,6 +166,15 @@ def test_lloyd_matches_exhaustive_reference(seed):
     assert torch.equal(res.assignments, assign)
     assert (res.num_iters, res.converged) == (num_iters, converged)
     torch.testing.assert_close(res.centroids, cents)
+
+
+def test_seeded_kmeans_single_class():
+    # C = 1: everything joins class 0; c = (0 + 2 + 4) / 3 = 2.
+    res = seeded_kmeans(col(0.), labels(0), col(2., 4.), 1)
+    assert res.assignments.tolist() == [0, 0]
+    assert res.centroids.flatten().tolist() == [2.0]
+    assert res.distances.tolist() == [0.0, 2.0]
+    assert res.num_iters == 2 and res.converged
 
 
 def test_seeded_kmeans_no_unlabeled():

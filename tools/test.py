@@ -7,7 +7,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from aplt_mm.engine import setup_launcher
+from aplt_mm.engine import import_custom_modules, setup_launcher
 
 
 def parse_args():
@@ -70,6 +70,7 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    import_custom_modules(cfg)
     cfg = setup_launcher(cfg)
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f'Checkpoint not found: {args.checkpoint}')

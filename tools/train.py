@@ -9,7 +9,7 @@ import urllib.error
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from aplt_mm.engine import setup_launcher
+from aplt_mm.engine import import_custom_modules, setup_launcher
 
 
 def parse_args():
@@ -127,6 +127,7 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    import_custom_modules(cfg)
     cfg = setup_launcher(cfg)
     runner = Runner.from_cfg(cfg)
     try:

@@ -3,11 +3,12 @@
 All functions are plain torch and device agnostic: they run on whatever device
 the inputs live on. Distances are Euclidean. The squared distances used for
 the nearest-centroid search are computed chunk by chunk as
-``||c||^2 - 2 x c^T`` (``||x||^2`` is constant per row, so it does not change
-the argmin), so an ``N x C x D`` tensor is never built and the extra memory is
-``O(chunk_size * max(C, D) + N)``. The distances returned to the caller are
-recomputed directly as ``||x - c||`` to avoid the cancellation of the expanded
-form for points close to their centroid.
+``||x||^2 + ||c||^2 - 2 x c^T`` (one ``addmm`` per chunk, ``||x||^2``
+computed once), so an ``N x C x D`` tensor is never built and the extra
+memory is ``O(chunk_size * (C + D) + N)``. Hamerly's bounds skip the points
+that provably keep their centroid (see :func:`_lloyd`). The distances returned
+to the caller are recomputed directly as ``||x - c||``, free of the
+cancellation of the expanded form for points close to their centroid.
 
 On CUDA, note that (1) ``index_add_`` uses atomics, so centroid sums can
 differ in the last bits between runs, and (2) the distance matmul follows
@@ -378,7 +379,8 @@ def _assign(feats: Tensor, sq_norms: Tensor, centroids: Tensor,
     centroids_t = centroids.t()
     rows = scores.shape[0]
     total = feats.shape[0] if candidates is None else candidates.numel()
-    moved, moved_from = [], []
+    moved = [assignments.new_empty(0)]
+    moved_from = [assignments.new_empty(0)]
     for start in range(0, total, rows):
         if candidates is None:
             index = slice(start, start + rows)
@@ -401,8 +403,6 @@ def _assign(feats: Tensor, sq_norms: Tensor, centroids: Tensor,
                      index[changed])
         moved_from.append(assignments[index][changed])
         assignments[index] = nearest
-    if not moved:
-        return candidates, candidates
     return torch.cat(moved), torch.cat(moved_from)
 
 
@@ -455,15 +455,13 @@ def _distances_to_assigned(feats: Tensor, centroids: Tensor,
     """``||x_i - c_{a_i}||`` computed directly, using the ``[rows, D]``
     scratch buffer ``diff``."""
     distances = feats.new_empty(feats.shape[0])
-    rows = diff.shape[0]
-    for start in range(0, feats.shape[0], rows):
-        chunk = feats[start:start + rows]
-        chunk_diff = torch.index_select(
-            centroids, 0, assignments[start:start + chunk.shape[0]],
-            out=diff[:chunk.shape[0]])
-        chunk_diff.sub_(chunk)
-        torch.linalg.vector_norm(
-            chunk_diff, dim=1, out=distances[start:start + chunk.shape[0]])
+    for start in range(0, feats.shape[0], diff.shape[0]):
+        rows = slice(start, start + diff.shape[0])
+        chunk = feats[rows]
+        chunk_diff = torch.index_select(centroids, 0, assignments[rows],
+                                        out=diff[:chunk.shape[0]])
+        torch.linalg.vector_norm(chunk_diff.sub_(chunk), dim=1,
+                                 out=distances[rows])
     return distances
 
 
@@ -492,9 +490,8 @@ def _kmeans_plus_plus(feats: Tensor, num_clusters: int, seed: int,
         center = centroids[k]
         center_sq = center.dot(center)
         for start in range(0, num, chunk_size):
-            chunk = feats[start:start + chunk_size]
-            sq_dist = (sq_norms[start:start + chunk_size] - 2 * (chunk @ center)
-                       + center_sq).clamp_min_(0)
-            torch.minimum(closest[start:start + chunk_size], sq_dist,
-                          out=closest[start:start + chunk_size])
+            rows = slice(start, start + chunk_size)
+            sq_dist = (sq_norms[rows] - 2 * (feats[rows] @ center) +
+                       center_sq).clamp_min_(0)
+            torch.minimum(closest[rows], sq_dist, out=closest[rows])
     return centroids

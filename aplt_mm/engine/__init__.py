@@ -1,4 +1,7 @@
 from .hooks import APLTOfflineHook, WeightsOnlyCheckpointHook
-from .launcher import setup_launcher
+from .runtime import import_custom_modules, setup_launcher
 
-__all__ = ['APLTOfflineHook', 'WeightsOnlyCheckpointHook', 'setup_launcher']
+__all__ = [
+    'APLTOfflineHook', 'WeightsOnlyCheckpointHook', 'import_custom_modules',
+    'setup_launcher'
+]

@@ -5,8 +5,9 @@ Each (N, D, C) case runs in its own subprocess on synthetic Gaussian-mixture
 features (fixed seed), so the peak-memory figure of one case is not polluted
 by another. ``N`` is the number of unlabeled features; ``--labeled-frac * N``
 labeled anchors (at least 2 per class) are added. Reported per case: wall
-time of :func:`seeded_kmeans` and :func:`adaptive_thresholds`, iterations,
-the extra peak memory of the clustering over the features themselves
+time of :func:`seeded_kmeans` and :func:`adaptive_thresholds`, the process
+CPU time (less sensitive to other load on a shared machine), iterations, the
+extra peak memory of the clustering over the features themselves
 (``ru_maxrss`` delta on CPU, ``torch.cuda.max_memory_allocated`` delta on
 CUDA) and the pseudo-label accuracy against the generating labels.
 
@@ -39,6 +40,7 @@ COLUMNS = [('n', 'N'), ('d', 'D'), ('c', 'C'), ('device', 'device'),
            ('threads', 'threads'), ('iters', 'iters'),
            ('converged', 'converged'), ('kmeans_s', 'k-means s'),
            ('thresholds_s', 'thresholds s'), ('total_s', 'total s'),
+           ('cpu_s', 'CPU s'),
            ('s_per_iter', 's/iter'), ('peak_extra_mb', 'extra peak MB'),
            ('acc', 'acc %'), ('kept', 'kept %'), ('kept_acc', 'kept acc %')]
 
@@ -120,7 +122,7 @@ def run_case(case: Dict) -> Dict:
         sync()
         torch.cuda.reset_peak_memory_stats()
         mem_before = torch.cuda.memory_allocated()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     res = seeded_kmeans(lab_x, lab_y, unl_x, num_classes,
                         max_iter=case['max_iter'],
@@ -130,12 +132,16 @@ def run_case(case: Dict) -> Dict:
     thr = adaptive_thresholds(res.distances, res.assignments, num_classes)
     sync()
     end = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     if device == 'cuda':
         extra = torch.cuda.max_memory_allocated() - mem_before
     else:
         # ru_maxrss is in KiB on Linux.
-        extra = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss -
-                 rss_before) * 1024
+        extra = (usage.ru_maxrss - usage_before.ru_maxrss) * 1024
+    # CPU time of all threads: on a shared machine it is less sensitive to
+    # other processes than the wall time.
+    cpu = (usage.ru_utime + usage.ru_stime - usage_before.ru_utime -
+           usage_before.ru_stime)
     correct = res.assignments == unl_y
     kept = int(thr.keep.sum())
     return dict(
@@ -146,6 +152,7 @@ def run_case(case: Dict) -> Dict:
         kmeans_s=round(mid - start, 3),
         thresholds_s=round(end - mid, 3),
         total_s=round(end - start, 3),
+        cpu_s=round(cpu, 2),
         s_per_iter=round((mid - start) / max(res.num_iters, 1), 3),
         peak_extra_mb=round(extra / 2**20, 1),
         acc=round(100 * correct.float().mean().item(), 1),

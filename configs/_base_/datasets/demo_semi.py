@@ -1,5 +1,6 @@
 # The built-in demo dataset (tools/make_demo_data.py): 12 procedural
-# micro-actions rendered at 64x64. Layout under data/demo/:
+# micro-actions rendered at 64x64. Sized for a 2-core CPU: 4 frames per
+# clip (TSN segments) at 48x48. Layout under data/demo/:
 #   videos/{train,val,test}/*.mp4, {train,val,test}.txt, classes.txt,
 #   splits/<ratio>/{labeled,unlabeled}.txt (tools/make_split.py)
 data_root = 'data/demo'
@@ -14,13 +15,13 @@ unlabeled_ratio = 2
 
 decode = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=8),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=4),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
+    dict(type='Resize', scale=(-1, 56)),
 ]
 weak_ops = [
     dict(type='RandomResizedCrop', area_range=(0.5, 1.0)),
-    dict(type='Resize', scale=(56, 56), keep_ratio=False),
+    dict(type='Resize', scale=(48, 48), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
 ]
 strong_ops = weak_ops + [
@@ -51,11 +52,11 @@ test_pipeline = [
         type='SampleFrames',
         clip_len=1,
         frame_interval=1,
-        num_clips=8,
+        num_clips=4,
         test_mode=True),
     dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='CenterCrop', crop_size=56),
+    dict(type='Resize', scale=(-1, 56)),
+    dict(type='CenterCrop', crop_size=48),
     dict(type='FormatShape', input_format='NCHW'),
     dict(type='PackActionInputs'),
 ]

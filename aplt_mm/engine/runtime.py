@@ -1,9 +1,20 @@
-"""Launch-time fixes that let the same config run on GPUs and on CPUs."""
+"""What tools/train.py and tools/test.py do to a config before the Runner."""
 import os
 
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
+from mmengine.utils import import_modules_from_strings
+
+
+def import_custom_modules(cfg: Config) -> None:
+    """Import ``cfg.custom_imports``, including ones set by --cfg-options.
+
+    ``Config.fromfile`` imports the modules named in the file; a module
+    added on the command line would otherwise never be registered.
+    """
+    if cfg.get('custom_imports'):
+        import_modules_from_strings(**cfg.custom_imports)
 
 
 def setup_launcher(cfg: Config) -> Config:

@@ -1,0 +1,179 @@
+"""APLT's schedule, offline phase and state through the user-facing tools."""
+import os
+import os.path as osp
+import shutil
+import socket
+
+import pytest
+import torch
+from mmaction.registry import MODELS, TRANSFORMS
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+
+from aplt_mm.engine import APLTOfflineHook
+from conftest import REPO_ROOT, run_tool, tiny_cfg_options
+
+APLT = osp.join(REPO_ROOT, 'configs/aplt_r18_demo.py')
+
+
+def hook(**kwargs):
+    return APLTOfflineHook(feature_pipeline=[], strong_pipeline=[], **kwargs)
+
+
+@pytest.mark.parametrize('warmup,interval,max_epochs,final,expected', [
+    (15, 10, 55, False, [15, 25, 35, 45]),  # the paper's schedule
+    (4, 3, 12, False, [4, 7, 10]),
+    (2, 5, 2, False, []),  # no phase after the last epoch...
+    (2, 5, 2, True, [2]),  # ...unless asked (Variant II)
+    (55, 10, 55, True, [55]),
+    (1, 1, 3, False, [1, 2]),
+])
+def test_schedule(warmup, interval, max_epochs, final, expected):
+    h = hook(warmup_epochs=warmup, interval=interval, final_phase=final)
+    phases = [
+        e for e in range(1, max_epochs + 1)
+        if h.is_phase_epoch(e, max_epochs)
+    ]
+    assert phases == expected
+
+
+def test_bad_hook_options():
+    with pytest.raises(ValueError, match='warmup_epochs'):
+        hook(warmup_epochs=0)
+    with pytest.raises(ValueError, match='clustering'):
+        hook(clustering='dbscan')
+    with pytest.raises(ValueError, match='strong_pipeline'):
+        APLTOfflineHook(feature_pipeline=[], labeled_aug_copies=1)
+
+
+def aplt_options(data, work_dir, max_epochs, warmup=1, interval=1):
+    return tiny_cfg_options(data, work_dir, max_epochs) + [
+        f'train_dataloader.dataset.ann_file={data["labeled"]}',
+        f'train_dataloader.dataset.unlabeled_ann_file={data["unlabeled"]}',
+        f'model.recognizer.cls_head.num_classes={data["num_classes"]}',
+        f'model.prototype_head.num_classes={data["num_classes"]}',
+        'train_dataloader.sampler.labeled_batch_size=2',
+        'train_dataloader.sampler.unlabeled_ratio=2',
+        'train_dataloader.batch_size=6',
+        f'custom_hooks.0.warmup_epochs={warmup}',
+        f'custom_hooks.0.interval={interval}',
+        'custom_hooks.0.num_workers=0',
+        'custom_hooks.0.batch_size=4',
+    ]
+
+
+def model_state(ckpt):
+    state = torch.load(ckpt, weights_only=True)['state_dict']
+    return (state['prototype_head.prototypes'],
+            state['prototype_head.thresholds'], state['offline_labels'])
+
+
+def test_aplt_warmup_phase_online_then_test_with_prototypes(
+        tiny_data, tmp_path):
+    work_dir = tmp_path / 'work'
+    opts = aplt_options(tiny_data, work_dir, max_epochs=2)
+    proc = run_tool(['tools/train.py', APLT, '--cfg-options', *opts])
+    log = proc.stdout + proc.stderr
+    assert 'APLT offline phases after epochs [1]' in log
+    assert 'APLT offline phase after epoch 1 (clustering)' in log
+    # Epoch 1 is warm-up (FixMatch only), epoch 2 is online (margin loss).
+    epoch1 = [l for l in log.splitlines() if 'Epoch(train) [1]' in l]
+    epoch2 = [l for l in log.splitlines() if 'Epoch(train) [2]' in l]
+    assert epoch1 and not any('loss_margin' in l for l in epoch1)
+    assert epoch2 and all('loss_margin_sup' in l for l in epoch2)
+
+    prototypes, thresholds, table = model_state(work_dir / 'epoch_2.pth')
+    assert prototypes.shape == (3, 512)
+    assert torch.allclose(prototypes.norm(dim=1), torch.ones(3))
+    assert table.shape == (12, ) and table.min() >= -1 and table.max() < 3
+    assert (thresholds > 0).all()
+
+    proc = run_tool([
+        'tools/test.py', APLT, str(work_dir / 'epoch_2.pth'),
+        '--cfg-options', *opts
+    ])
+    assert 'acc/top1' in proc.stdout + proc.stderr
+
+    # The test-time model predicts with the loaded prototypes.
+    cfg = Config.fromfile(APLT)
+    n = tiny_data['num_classes']
+    cfg.merge_from_dict({
+        'model.recognizer.cls_head.num_classes': n,
+        'model.prototype_head.num_classes': n
+    })
+    model = MODELS.build(cfg.model)
+    model.load_state_dict(
+        torch.load(work_dir / 'epoch_2.pth', weights_only=True)['state_dict'])
+    model.eval()
+    with open(tiny_data['test']) as f:
+        rel, label = f.readline().split()
+    pipeline = Compose([TRANSFORMS.build(t) for t in cfg.test_pipeline])
+    batch = pseudo_collate([
+        pipeline(
+            dict(filename=osp.join(tiny_data['videos'], rel),
+                 label=int(label), start_index=0, modality='RGB'))
+    ])
+    with torch.no_grad():
+        data = model.data_preprocessor(batch, False)
+        pred = model.predict(data['inputs'], data['data_samples'])[0]
+        feats, kwargs = model.extract_feat(data['inputs'], test_mode=True)
+        expected = model.prototype_head(feats, **kwargs).softmax(-1)[0]
+    assert torch.equal(model.prototype_head.prototypes, prototypes)
+    assert torch.allclose(pred.pred_scores.item, expected, atol=1e-6)
+
+
+def test_resume_after_an_offline_phase_keeps_its_state(tiny_data, tmp_path):
+    # Uninterrupted: phase after epoch 1, then online epoch 2.
+    full = tmp_path / 'full'
+    run_tool([
+        'tools/train.py', APLT, '--cfg-options',
+        *aplt_options(tiny_data, full, max_epochs=2, interval=5)
+    ])
+    # Interrupted right after epoch 1 (its checkpoint holds the phase) and
+    # resumed in another work dir.
+    resumed = tmp_path / 'resumed'
+    resumed.mkdir()
+    shutil.copy(full / 'epoch_1.pth', resumed / 'epoch_1.pth')
+    proc = run_tool([
+        'tools/train.py', APLT, '--resume',
+        str(resumed / 'epoch_1.pth'), '--cfg-options',
+        *aplt_options(tiny_data, resumed, max_epochs=2, interval=5)
+    ])
+    log = proc.stdout + proc.stderr
+    assert 'resumed epoch: 1' in log
+    assert 'APLT offline phase after' not in log  # not recomputed
+    assert 'loss_margin_sup' in log  # online from the first resumed step
+    for a, b in zip(model_state(full / 'epoch_2.pth'),
+                    model_state(resumed / 'epoch_2.pth')):
+        assert torch.equal(a, b)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def test_two_gloo_ranks_end_with_identical_prototypes(tiny_data, tmp_path):
+    work_dir = tmp_path / 'work'
+    opts = aplt_options(tiny_data, work_dir, max_epochs=2) + [
+        # Dump every rank's model buffers at the end of training.
+        "custom_imports.imports=['aplt_mm','rank_state_dump_hook']",
+        'default_hooks.rank_state_dump.type=RankStateDumpHook',
+    ]
+    env = dict(
+        os.environ,
+        PORT=str(_free_port()),
+        CUDA_VISIBLE_DEVICES='',
+        PYTHONPATH=osp.join(REPO_ROOT, 'tests', 'helpers') + os.pathsep +
+        os.environ.get('PYTHONPATH', ''))
+    proc = run_tool(['-c', 'import subprocess, sys; sys.exit(subprocess.call('
+                     '["bash", "tools/dist_train.sh"] + sys.argv[1:]))',
+                     APLT, '2', '--cfg-options', *opts], env=env)
+    assert 'APLT offline phase after epoch 1' in proc.stdout + proc.stderr
+    ranks = [torch.load(work_dir / f'rank{r}_state.pt') for r in range(2)]
+    for key in ('prototype_head.prototypes', 'prototype_head.thresholds',
+                'offline_labels'):
+        assert torch.equal(ranks[0][key], ranks[1][key]), key
+    assert bool(ranks[0]['prototype_head.initialized'])
+    assert ranks[0]['offline_labels'].shape == (12, )
