@@ -19,12 +19,13 @@ from ...utils import check_keys, gather_by_index
 
 class OfflineFeatures(NamedTuple):
     """Everything an offline phase extracts, in dataset order."""
-    labeled: torch.Tensor  # [N_l, D] clean view of the labeled clips
+    labeled: Optional[torch.Tensor]  # [N_l, D] clean view, labeled clips
     labels: torch.Tensor  # [N_l]
-    augmented: torch.Tensor  # [N_l * copies, D] strong views (LA)
+    augmented: Optional[torch.Tensor]  # [N_l * copies, D] strong views (LA)
     augmented_labels: torch.Tensor  # [N_l * copies]
-    unlabeled: torch.Tensor  # [N_u, D] clean view of the unlabeled clips
+    unlabeled: Optional[torch.Tensor]  # [N_u, D] clean view, unlabeled
     unlabeled_logits: torch.Tensor  # [N_u, C] parametric classifier
+    # Features are None for a model without a prototype head.
 
 
 class PhaseResult(NamedTuple):
@@ -238,11 +239,10 @@ class APLTOfflineHook(Hook):
             ]
         finally:
             model.train(was_training)
-        empty = lab['features'][:0]
         return OfflineFeatures(
             labeled=lab['features'],
             labels=labels,
-            augmented=torch.cat(copies) if copies else empty,
+            augmented=torch.cat(copies) if copies else None,
             augmented_labels=labels.repeat(len(copies)),
             unlabeled=unl['features'],
             unlabeled_logits=unl['logits'])
@@ -280,8 +280,10 @@ class APLTOfflineHook(Hook):
     def label_by_clustering(self, feats: OfflineFeatures,
                             num_classes: int) -> PhaseResult:
         """Steps 2-4: cluster, threshold, build prototypes (rank 0)."""
-        anchors = torch.cat([feats.labeled, feats.augmented])
-        anchor_labels = torch.cat([feats.labels, feats.augmented_labels])
+        anchors, anchor_labels = feats.labeled, feats.labels
+        if feats.augmented is not None:
+            anchors = torch.cat([anchors, feats.augmented])
+            anchor_labels = torch.cat([anchor_labels, feats.augmented_labels])
         # Step 2: cluster the unlabeled features.
         if self.clustering == 'seeded_kmeans':
             clusters = seeded_kmeans(anchors, anchor_labels, feats.unlabeled,

@@ -6,7 +6,9 @@ model = dict(
     _delete_=True,
     type='APLTRecognizer',
     recognizer={{_base_.model}},
-    semi_train_cfg=dict(fixmatch_threshold=0.95, unlabeled_weight=1.0),
+    # FixMatch: no prototype classifier, so no margin loss.
+    semi_train_cfg=dict(
+        fixmatch_threshold=0.95, unlabeled_weight=1.0, margin_weight=0.0),
     semi_test_cfg=dict(predict_with='cls_head'),
     data_preprocessor=dict(
         type='MultiViewDataPreprocessor',

@@ -13,4 +13,4 @@ param_scheduler = [
         begin=0,
         end=max_epochs)
 ]
-optim_wrapper = dict(optimizer=dict(lr=0.05))
+optim_wrapper = dict(optimizer=dict(lr=0.01))

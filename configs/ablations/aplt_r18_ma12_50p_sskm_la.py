@@ -1,0 +1,14 @@
+# Table 3 "SSL + SSKM (S) + LA": with labeled-augmentation, no thresholding.
+_base_ = ['../aplt_r18_ma12_50p.py']
+
+custom_hooks = [
+    dict(
+        type='APLTOfflineHook',
+        warmup_epochs=15,
+        interval=10,
+        clustering='seeded_kmeans',
+        labeled_aug_copies=1,
+        adaptive_threshold=False,
+        feature_pipeline={{_base_.test_pipeline}},
+        strong_pipeline={{_base_.strong_view_pipeline}})
+]

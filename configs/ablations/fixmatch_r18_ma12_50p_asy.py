@@ -1,0 +1,17 @@
+# Table 4 "FixMatch, ASY": FixMatch whose pseudo-labels come from the
+# parametric classifier in the offline phases (confidence >= 0.95) and stay
+# fixed between them. No prototype classifier.
+_base_ = ['../fixmatch_r18_ma12_50p.py']
+
+model = dict(
+    semi_train_cfg=dict(fixmatch_targets='offline', margin_weight=0.0))
+custom_hooks = [
+    dict(
+        type='APLTOfflineHook',
+        warmup_epochs=15,
+        interval=10,
+        pseudo_labeler='parametric',
+        parametric_threshold=0.95,
+        labeled_aug_copies=0,
+        feature_pipeline={{_base_.test_pipeline}})
+]
