@@ -148,6 +148,22 @@ def test_resume_after_an_offline_phase_keeps_its_state(tiny_data, tmp_path):
         assert torch.equal(a, b)
 
 
+def test_phase_writes_prototypes_into_the_ema_model(tiny_data, tmp_path):
+    work_dir = tmp_path / 'work'
+    opts = aplt_options(tiny_data, work_dir, max_epochs=1) + [
+        'default_hooks.ema.type=EMAHook', 'train_cfg.val_interval=5'
+    ]
+    # One epoch; the phase after it is forced as the final phase.
+    opts += ['custom_hooks.0.final_phase=True']
+    run_tool(['tools/train.py', APLT, '--cfg-options', *opts])
+    ckpt = torch.load(work_dir / 'epoch_1.pth', weights_only=True)
+    model, ema = ckpt['state_dict'], ckpt['ema_state_dict']
+    assert bool(model['prototype_head.initialized'])
+    for key in ('prototype_head.prototypes', 'prototype_head.thresholds',
+                'offline_labels'):
+        assert torch.equal(model[key], ema['module.' + key]), key
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))

@@ -179,6 +179,14 @@ class APLTOfflineHook(Hook):
             raise TypeError('APLTOfflineHook needs a SemiVideoDataset as '
                             'train_dataloader.dataset, got '
                             f'{type(dataset).__name__}.')
+        for hook in runner.hooks:
+            if isinstance(hook, EMAHook) and getattr(
+                    getattr(hook, 'ema_model', None), 'update_buffers',
+                    False):
+                raise ValueError(
+                    'EMAHook(update_buffers=True) would average the '
+                    'prototypes and the pseudo-label table (buffers) over '
+                    'iterations; use update_buffers=False with APLT.')
         phases = [
             e for e in range(1, runner.max_epochs + 1)
             if self.is_phase_epoch(e, runner.max_epochs)
