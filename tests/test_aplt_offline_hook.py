@@ -11,6 +11,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 
 from aplt_mm.engine import APLTOfflineHook
+from aplt_mm.engine.hooks.aplt_offline_hook import strong_view_pipeline
 from conftest import REPO_ROOT, run_tool, tiny_cfg_options
 
 APLT = osp.join(REPO_ROOT, 'configs/aplt_r18_demo.py')
@@ -42,8 +43,22 @@ def test_bad_hook_options():
         hook(warmup_epochs=0)
     with pytest.raises(ValueError, match='clustering'):
         hook(clustering='dbscan')
-    with pytest.raises(ValueError, match='strong_pipeline'):
-        APLTOfflineHook(feature_pipeline=[], labeled_aug_copies=1)
+    with pytest.raises(ValueError, match='labeled_aug_copies'):
+        hook(labeled_aug_copies=-1)
+
+
+def test_strong_copies_default_to_the_train_pipelines_strong_view():
+    decode = [dict(type='DecordInit'), dict(type='DecordDecode')]
+    weak, strong = [dict(type='Flip')], [dict(type='RandomErasing')]
+    train = decode + [
+        dict(type='MultiView', weak=weak, strong=strong),
+        dict(type='PackActionInputs', collect_keys=('weak', 'strong'))
+    ]
+    assert strong_view_pipeline(train) == decode + strong + [
+        dict(type='PackActionInputs')
+    ]
+    with pytest.raises(ValueError, match='MultiView'):
+        strong_view_pipeline(decode)
 
 
 def aplt_options(data, work_dir, max_epochs, warmup=1, interval=1):

@@ -9,7 +9,5 @@ custom_hooks = [
         interval=10,
         clustering='kmeans',
         labeled_aug_copies=0,
-        adaptive_threshold=False,
-        feature_pipeline={{_base_.test_pipeline}},
-        strong_pipeline={{_base_.strong_view_pipeline}})
+        adaptive_threshold=False)
 ]

@@ -12,6 +12,5 @@ custom_hooks = [
         interval=10,
         pseudo_labeler='parametric',
         parametric_threshold=0.95,
-        labeled_aug_copies=0,
-        feature_pipeline={{_base_.test_pipeline}})
+        labeled_aug_copies=0)
 ]

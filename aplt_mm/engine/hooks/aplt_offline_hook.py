@@ -53,6 +53,19 @@ class _ClipList(torch.utils.data.Dataset):
         return packed
 
 
+def strong_view_pipeline(train_pipeline: List[dict]) -> List[dict]:
+    """Decode ops of a multi-view train pipeline + its ``strong`` view."""
+    for i, transform in enumerate(train_pipeline):
+        if transform.get('type') == 'MultiView' and 'strong' in transform:
+            return list(train_pipeline[:i]) + list(transform['strong']) + [
+                dict(type='PackActionInputs')
+            ]
+    raise ValueError(
+        'APLTOfflineHook could not find MultiView(strong=...) in the train '
+        'pipeline for the labeled-augmentation copies: set its '
+        'strong_pipeline, or labeled_aug_copies=0.')
+
+
 @HOOKS.register_module()
 class APLTOfflineHook(Hook):
     """Warm-up, then offline phases every ``interval`` epochs (APLT 3.3-3.5).
@@ -87,11 +100,13 @@ class APLTOfflineHook(Hook):
     Args:
         warmup_epochs (int): W, FixMatch-only epochs. Paper: 15.
         interval (int): K, online epochs between phases. Paper: 10.
-        feature_pipeline (list[dict]): Pipeline of the clean views (usually
-            the test pipeline: one deterministic clip per video).
+        feature_pipeline (list[dict], optional): Pipeline of the clean
+            views. None (default): the test dataloader's pipeline, one
+            deterministic clip per video.
         strong_pipeline (list[dict], optional): Pipeline of the labeled
-            strong copies (usually decode + the train strong view + pack).
-            Needed when ``labeled_aug_copies > 0``.
+            strong copies. None (default): the train pipeline's transforms
+            before ``MultiView``, then its ``strong`` view, then
+            ``PackActionInputs``.
         labeled_aug_copies (int): Strong copies per labeled clip that join
             the anchors (labeled-augmentation, LA); 0 disables. Default 1.
         clustering (str): ``'seeded_kmeans'`` (SSKM, paper) or ``'kmeans'``.
@@ -135,11 +150,9 @@ class APLTOfflineHook(Hook):
         if pseudo_labeler not in ('clustering', 'parametric'):
             raise ValueError("pseudo_labeler must be 'clustering' or "
                              f"'parametric', got {pseudo_labeler!r}")
-        if feature_pipeline is None:
-            raise ValueError('APLTOfflineHook needs feature_pipeline (the '
-                             'test pipeline, usually).')
-        if labeled_aug_copies > 0 and strong_pipeline is None:
-            raise ValueError('labeled_aug_copies > 0 needs strong_pipeline.')
+        if labeled_aug_copies < 0:
+            raise ValueError('labeled_aug_copies must be >= 0, got '
+                             f'{labeled_aug_copies}')
         self.warmup_epochs = warmup_epochs
         self.interval = interval
         self.feature_pipeline = feature_pipeline
@@ -179,6 +192,11 @@ class APLTOfflineHook(Hook):
             raise TypeError('APLTOfflineHook needs a SemiVideoDataset as '
                             'train_dataloader.dataset, got '
                             f'{type(dataset).__name__}.')
+        if self.feature_pipeline is None:
+            self.feature_pipeline = runner.cfg.test_dataloader.dataset.pipeline
+        if self.strong_pipeline is None and self.labeled_aug_copies > 0:
+            self.strong_pipeline = strong_view_pipeline(
+                runner.cfg.train_dataloader.dataset.pipeline)
         for hook in runner.hooks:
             if isinstance(hook, EMAHook) and getattr(
                     getattr(hook, 'ema_model', None), 'update_buffers',

@@ -38,10 +38,6 @@ train_pipeline = decode + [
         meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
                    'true_label')),
 ]
-# Labeled-augmentation copies for APLT's offline phase: the strong view.
-strong_view_pipeline = decode + strong_ops + format_2d + [
-    dict(type='PackActionInputs')
-]
 # The labeled-only baseline trains on the weak view.
 labeled_train_pipeline = decode + weak_ops + format_2d + [
     dict(type='PackActionInputs')

@@ -28,9 +28,6 @@ train_pipeline = decode + [
         meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
                    'true_label')),
 ]
-strong_view_pipeline = decode + strong_ops + format_3d + [
-    dict(type='PackActionInputs')
-]
 labeled_train_pipeline = decode + weak_ops + format_3d + [
     dict(type='PackActionInputs')
 ]
