@@ -388,8 +388,11 @@ class APLTOfflineHook(Hook):
         kept = result.offline_labels >= 0
         known = true >= 0
         num_classes = len(result.thresholds)
-        scalars = {'offline/coverage': kept.float().mean().item(),
-                   'offline/time': seconds}
+        scalars = {
+            'offline/num_kept': int(kept.sum()),
+            'offline/coverage': kept.float().mean().item(),
+            'offline/time': seconds
+        }
         if known.any():
             correct = result.assignments == true
             scalars['offline/assignment_acc'] = correct[known].float().mean(
