@@ -67,18 +67,20 @@ def get_version():
     return scope['__version__']
 
 
-setup(
-    name='aplt_mm',
-    version=get_version(),
-    description='APLT (Asynchronous Pseudo Labeling and Training) for '
-    'semi-supervised micro-action recognition, an MMAction2 plugin',
-    long_description=open(os.path.join(HERE, 'README.md')).read()
-    if os.path.exists(os.path.join(HERE, 'README.md')) else '',
-    long_description_content_type='text/markdown',
-    license='Apache-2.0',
-    packages=find_packages(include=['aplt_mm', 'aplt_mm.*']),
-    python_requires='>=3.8',
-    install_requires=read_requirements('runtime.txt') + [mmcv_requirement()],
-    extras_require=dict(tests=read_requirements('tests.txt')),
-    zip_safe=False,
-)
+if __name__ == '__main__':
+    setup(
+        name='aplt_mm',
+        version=get_version(),
+        description='APLT (Asynchronous Pseudo Labeling and Training) for '
+        'semi-supervised micro-action recognition, an MMAction2 plugin',
+        long_description=open(os.path.join(HERE, 'README.md')).read()
+        if os.path.exists(os.path.join(HERE, 'README.md')) else '',
+        long_description_content_type='text/markdown',
+        license='Apache-2.0',
+        packages=find_packages(include=['aplt_mm', 'aplt_mm.*']),
+        python_requires='>=3.8',
+        install_requires=read_requirements('runtime.txt') +
+        [mmcv_requirement()],
+        extras_require=dict(tests=read_requirements('tests.txt')),
+        zip_safe=False,
+    )
