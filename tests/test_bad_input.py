@@ -68,6 +68,15 @@ def test_label_out_of_range_names_file_line_and_classes(tiny_data, tmp_path):
     assert 'list.txt:2' in str(err.value) and '3' in str(err.value)
 
 
+def test_class_without_labeled_clip_is_reported(tiny_data, tmp_path):
+    ann = write(tmp_path / 'labeled.txt',
+                'labeled_0_0.mp4 0\nlabeled_2_0.mp4 2\n')
+    with pytest.raises(ValueError, match=r'no labeled clip of classes \[1\]'):
+        SemiVideoDataset(ann, tiny_data['unlabeled'], pipeline=[],
+                         num_classes=3,
+                         data_prefix=dict(video=tiny_data['videos']))
+
+
 def test_clip_in_both_lists_is_rejected(tiny_data):
     with pytest.raises(ValueError, match='both in'):
         SemiVideoDataset(tiny_data['labeled'], tiny_data['labeled'],

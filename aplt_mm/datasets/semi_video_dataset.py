@@ -33,7 +33,8 @@ class SemiVideoDataset(VideoListDataset):
             optional.
         pipeline (list): Data transforms, usually ending in ``MultiView``.
         **kwargs: Other arguments of :class:`VideoListDataset`
-            (``data_prefix``, ``num_classes``, ``check_files``...).
+            (``data_prefix``, ``num_classes``, ``check_files``...). With
+            ``num_classes``, every class needs a labeled clip.
     """
 
     def __init__(self, ann_file: str, unlabeled_ann_file: str,
@@ -53,6 +54,16 @@ class SemiVideoDataset(VideoListDataset):
             raise ValueError(
                 f'{len(overlap)} clips are both in {self.ann_file} and '
                 f'{self.unlabeled_ann_file}, e.g. {sorted(overlap)[0]}')
+        if self.num_classes is not None:
+            # Seeded clustering needs an anchor per class, and a class no
+            # labeled clip shows cannot be learned; say so before training.
+            missing = sorted(
+                set(range(self.num_classes)) - {r.label for r in labeled})
+            if missing:
+                raise ValueError(
+                    f'{self.ann_file} has no labeled clip of classes '
+                    f'{missing} (num_classes={self.num_classes}); make the '
+                    'split with a larger ratio (tools/make_split.py).')
         self.num_labeled, self.num_unlabeled = len(labeled), len(unlabeled)
         data_list = [
             dict(self._info(r), is_labeled=True, unlabeled_index=-1,
