@@ -33,7 +33,11 @@ def write_clip(path, label, seed, size=32, num_frames=4):
     writer.release()
 
 
-def make_video_list(root, name, clips_per_class, offset=0, num_classes=NUM_CLASSES):
+def make_video_list(root,
+                    name,
+                    clips_per_class,
+                    offset=0,
+                    num_classes=NUM_CLASSES):
     """Write clips under ``root/videos`` and a list ``root/name``."""
     lines = []
     for label in range(num_classes):
@@ -49,7 +53,7 @@ def make_video_list(root, name, clips_per_class, offset=0, num_classes=NUM_CLASS
 
 @pytest.fixture(scope='session')
 def tiny_data(tmp_path_factory):
-    """3 classes: 2 labeled, 4 unlabeled (labels kept) and 2 test clips each."""
+    """3 classes: 2 labeled, 4 unlabeled (labels kept), 2 test clips each."""
     root = str(tmp_path_factory.mktemp('tiny_data'))
     return dict(
         root=root,
@@ -61,7 +65,7 @@ def tiny_data(tmp_path_factory):
 
 
 def tiny_cfg_options(data, work_dir, max_epochs=1):
-    """--cfg-options that point a demo config at ``tiny_data`` and shrink it."""
+    """--cfg-options pointing a demo config at ``tiny_data``, shrunk."""
     opts = [
         f'work_dir={work_dir}',
         f'train_dataloader.dataset.data_prefix.video={data["videos"]}',
@@ -84,7 +88,7 @@ def tiny_cfg_options(data, work_dir, max_epochs=1):
 
 
 def run_tool(args, timeout=600, env=None, check=True):
-    """Run ``python <args>`` from the repo root, return the CompletedProcess."""
+    """Run ``python <args>`` from the repo root; return the process."""
     proc = subprocess.run([sys.executable] + list(args),
                           cwd=REPO_ROOT,
                           capture_output=True,

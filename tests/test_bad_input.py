@@ -54,14 +54,16 @@ def test_corrupt_video_error_names_the_file(tiny_data, tmp_path):
 
 
 def test_unparsable_line_names_file_and_line(tiny_data, tmp_path):
-    ann = write(tmp_path / 'list.txt', 'labeled_0_0.mp4 0\nlabeled_0_1.mp4 x\n')
+    ann = write(tmp_path / 'list.txt',
+                'labeled_0_0.mp4 0\nlabeled_0_1.mp4 x\n')
     with pytest.raises(AnnotationError, match=r'list\.txt:2:'):
         VideoListDataset(ann, pipeline=[],
                          data_prefix=dict(video=tiny_data['videos']))
 
 
 def test_label_out_of_range_names_file_line_and_classes(tiny_data, tmp_path):
-    ann = write(tmp_path / 'list.txt', 'labeled_0_0.mp4 0\nlabeled_0_1.mp4 3\n')
+    ann = write(tmp_path / 'list.txt',
+                'labeled_0_0.mp4 0\nlabeled_0_1.mp4 3\n')
     with pytest.raises(AnnotationError) as err:
         VideoListDataset(ann, pipeline=[], num_classes=3,
                          data_prefix=dict(video=tiny_data['videos']))

@@ -353,8 +353,8 @@ class MSRAction3DReader(_MSRAction3DBase):
     in :data:`KINECT_V1_20` order. The files already use this module's
     convention (checked on all 567 files: the head is at least 1.2 m above
     the ankles, z is 1.4-3.9 m, and x grows with the screen variant's
-    column ``u``), so only missing joints change: a joint whose x, y and z are all
-    exactly 0 (whole frames where tracking was lost, e.g. while bending)
+    column ``u``), so only missing joints change: a joint whose x, y and z are
+    all exactly 0 (whole frames where tracking was lost, e.g. while bending)
     becomes NaN. The confidence column is dropped.
     """
 

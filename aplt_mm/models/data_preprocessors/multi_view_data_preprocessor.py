@@ -8,7 +8,7 @@ from mmaction.registry import MODELS
 
 @MODELS.register_module()
 class MultiViewDataPreprocessor(ActionDataPreprocessor):
-    """``ActionDataPreprocessor`` that also takes ``inputs`` as a dict of views.
+    """``ActionDataPreprocessor`` that also takes a dict of views as inputs.
 
     Training batches packed by ``MultiView`` + ``PackActionInputs(
     collect_keys=...)`` arrive as ``{'weak': [T, ...], 'strong': [T, ...]}``
