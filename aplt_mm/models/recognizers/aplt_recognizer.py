@@ -1,4 +1,5 @@
 """Semi-supervised recognizer: FixMatch warm-up and APLT's online phase."""
+import logging
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
@@ -376,7 +377,7 @@ class APLTRecognizer(BaseModel):
                     'No prototypes yet (no offline phase has run): '
                     'predicting with the parametric cls_head.',
                     logger='current',
-                    level=30)
+                    level=logging.WARNING)
                 self._warned_no_prototypes = True
             return self.recognizer.predict(inputs, data_samples)
         feats, kwargs = self.extract_feat(inputs, test_mode=True)
