@@ -124,12 +124,14 @@ def test_epoch_stats_of_hand_made_logs(tmp_path, unlabeled_list):
             'offline/num_kept': 5,
             'offline/coverage': 0.25,
             'offline/time': 2.5,
+            'offline/extract_time': 2.0,
+            'offline/label_time': 0.5,
             'offline/assignment_acc': 0.6,
             'step': 1
         },
         # Epoch 2, logged every other iteration.
-        train_line(2, 6, loss=1.0, time=1.0, mask_ratio=0.25),
-        train_line(2, 8, loss=1.0, time=3.0, mask_ratio=0.75),
+        train_line(2, 6, loss=1.0, time=1.0, data_time=0.5, mask_ratio=0.25),
+        train_line(2, 8, loss=1.0, time=3.0, data_time=1.5, mask_ratio=0.75),
     ]
     work_dir = write_run(
         str(tmp_path / 'run'), records, unlabeled=unlabeled_list)
@@ -145,6 +147,8 @@ def test_epoch_stats_of_hand_made_logs(tmp_path, unlabeled_list):
     assert (first['val_top1'], first['val_mean1']) == (0.5, 0.4)
     # 4 iterations, 2 logged: mean time x iterations.
     assert second['iters'] == 4 and second['time'] == pytest.approx(8.0)
+    assert first['data_time'] is None
+    assert second['data_time'] == pytest.approx(4.0)
     assert second['pseudo_acc'] is None and second['val_top1'] is None
     assert log['offline_phases'] == [
         dict(
@@ -152,6 +156,8 @@ def test_epoch_stats_of_hand_made_logs(tmp_path, unlabeled_list):
             num_kept=5,
             coverage=0.25,
             time=2.5,
+            extract_time=2.0,
+            label_time=0.5,
             assignment_acc=0.6,
             pseudo_acc=None)
     ]

@@ -29,7 +29,8 @@ from ..datasets.video_list import load_video_list
 Record = Dict[str, Any]
 
 # Keys of an offline-phase line, without the ``offline/`` prefix.
-OFFLINE_KEYS = ('num_kept', 'coverage', 'time', 'assignment_acc', 'pseudo_acc')
+OFFLINE_KEYS = ('num_kept', 'coverage', 'time', 'extract_time', 'label_time',
+                'assignment_acc', 'pseudo_acc')
 
 
 def find_log_dirs(work_dir: str) -> List[str]:
@@ -158,6 +159,8 @@ def epoch_stats(records: Sequence[Record],
         - ``time``: seconds, mean logged ``time`` x ``iters`` (the sum of
           the iterations' times when every iteration is logged; without
           validation and offline phases);
+        - ``data_time``: seconds of it spent waiting for data, mean logged
+          ``data_time`` x ``iters``;
         - ``loss``: mean logged loss;
         - ``mask_ratio``: mean share of unlabeled clips whose FixMatch
           pseudo-label passed the threshold;
@@ -192,6 +195,7 @@ def epoch_stats(records: Sequence[Record],
         prev_last_iter = last_iter
 
         mean_time = _mean(_values(lines, 'time'))
+        mean_data_time = _mean(_values(lines, 'data_time'))
         mask_ratio = _mean(_values(lines, 'mask_ratio'))
         weighted = [(float(r['pseudo_acc']), float(r['mask_ratio']))
                     for r in lines if r.get('pseudo_acc') is not None
@@ -205,6 +209,8 @@ def epoch_stats(records: Sequence[Record],
                 epoch=epoch,
                 iters=iters,
                 time=None if mean_time is None else mean_time * iters,
+                data_time=(None if mean_data_time is None else
+                           mean_data_time * iters),
                 loss=_mean(_values(lines, 'loss')),
                 mask_ratio=mask_ratio,
                 num_pseudo_labels=num_pseudo_labels,
@@ -225,7 +231,9 @@ def offline_phases(records: Sequence[Record]) -> List[Record]:
 
     Returns:
         list[dict]: One dict per phase: ``epoch`` (after which it ran) and
-        ``num_kept``, ``coverage``, ``time`` (seconds), ``assignment_acc``,
+        ``num_kept``, ``coverage``, ``time`` (seconds; of which
+        ``extract_time`` extracting features and ``label_time`` clustering,
+        thresholding and building prototypes), ``assignment_acc``,
         ``pseudo_acc`` (None where not logged).
     """
     phases = []

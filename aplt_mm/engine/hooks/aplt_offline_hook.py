@@ -227,12 +227,16 @@ class APLTOfflineHook(Hook):
         start = time.time()
         model = self._unwrap(runner.model)
         feats = self.extract(runner, model)
+        extracted = time.time()
         result = None
         if is_main_process():
             if self.pseudo_labeler == 'parametric':
                 result = self.label_with_classifier(feats)
             else:
                 result = self.label_by_clustering(feats, model.num_classes)
+            result.stats.update(
+                extract_time=extracted - start,
+                label_time=time.time() - extracted)
         result = self.share(result)
         for target in self._models_to_update(runner, model):
             if result.prototypes is not None:
@@ -391,7 +395,9 @@ class APLTOfflineHook(Hook):
         scalars = {
             'offline/num_kept': int(kept.sum()),
             'offline/coverage': kept.float().mean().item(),
-            'offline/time': seconds
+            'offline/time': seconds,
+            'offline/extract_time': result.stats.pop('extract_time'),
+            'offline/label_time': result.stats.pop('label_time'),
         }
         if known.any():
             correct = result.assignments == true
