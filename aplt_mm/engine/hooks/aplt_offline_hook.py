@@ -5,7 +5,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence
 
 import torch
 from mmengine.dataset import Compose
-from mmengine.dist import broadcast_object_list, get_rank, is_main_process
+from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import EMAHook, Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
@@ -193,7 +193,14 @@ class APLTOfflineHook(Hook):
                             'train_dataloader.dataset, got '
                             f'{type(dataset).__name__}.')
         if self.feature_pipeline is None:
-            self.feature_pipeline = runner.cfg.test_dataloader.dataset.pipeline
+            loader = runner.cfg.get('test_dataloader') or runner.cfg.get(
+                'val_dataloader')
+            if not loader:
+                raise ValueError('APLTOfflineHook takes the clean-view '
+                                 'pipeline from test_dataloader or '
+                                 'val_dataloader; the config has neither: '
+                                 'set feature_pipeline.')
+            self.feature_pipeline = loader.dataset.pipeline
         if self.strong_pipeline is None and self.labeled_aug_copies > 0:
             self.strong_pipeline = strong_view_pipeline(
                 runner.cfg.train_dataloader.dataset.pipeline)
@@ -230,14 +237,25 @@ class APLTOfflineHook(Hook):
         extracted = time.time()
         result = None
         if is_main_process():
-            if self.pseudo_labeler == 'parametric':
-                result = self.label_with_classifier(feats)
-            else:
-                result = self.label_by_clustering(feats, model.num_classes)
-            result.stats.update(
-                extract_time=extracted - start,
-                label_time=time.time() - extracted)
+            try:
+                if self.pseudo_labeler == 'parametric':
+                    result = self.label_with_classifier(feats)
+                else:
+                    result = self.label_by_clustering(feats,
+                                                      model.num_classes)
+                result.stats.update(
+                    extract_time=extracted - start,
+                    label_time=time.time() - extracted)
+            except Exception as err:  # noqa: B902
+                # Hand the error to every rank instead of leaving the
+                # others waiting in the broadcast.
+                result = err
         result = self.share(result)
+        if isinstance(result, Exception):
+            raise RuntimeError(
+                f'APLT offline phase after epoch {runner.epoch + 1} failed '
+                f'on rank 0: {type(result).__name__}: {result}') from (
+                    result if is_main_process() else None)
         for target in self._models_to_update(runner, model):
             if result.prototypes is not None:
                 target.prototype_head.set_prototypes(
@@ -362,8 +380,8 @@ class APLTOfflineHook(Hook):
             stats={})
 
     @staticmethod
-    def share(result: Optional[PhaseResult]) -> PhaseResult:
-        """Step 5: rank 0's result, identical on every rank."""
+    def share(result):
+        """Step 5: rank 0's result (or its error), on every rank."""
         box = [result]
         broadcast_object_list(box, src=0)
         return box[0]
