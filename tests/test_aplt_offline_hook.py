@@ -185,6 +185,26 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def test_a_failing_phase_stops_every_rank_with_its_error(tiny_data, tmp_path):
+    # max_iter=0 makes clustering fail on rank 0; rank 1 must not hang in
+    # the broadcast but fail with the same message.
+    opts = aplt_options(tiny_data, tmp_path / 'work', max_epochs=2) + [
+        'custom_hooks.0.max_iter=0'
+    ]
+    env = dict(os.environ, PORT=str(_free_port()), CUDA_VISIBLE_DEVICES='')
+    proc = run_tool(['-c', 'import subprocess, sys; sys.exit(subprocess.call('
+                     '["bash", "tools/dist_train.sh"] + sys.argv[1:]))',
+                     APLT, '2', '--cfg-options', *opts],
+                    env=env,
+                    timeout=300,
+                    check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    message = 'APLT offline phase after epoch 1 failed on rank 0: ValueError'
+    assert f'[rank0]: RuntimeError: {message}' in log
+    assert f'[rank1]: RuntimeError: {message}' in log
+
+
 def test_two_gloo_ranks_end_with_identical_prototypes(tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     opts = aplt_options(tiny_data, work_dir, max_epochs=2) + [
