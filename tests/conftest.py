@@ -1,6 +1,7 @@
 """Shared fixtures: tiny real mp4 datasets written with OpenCV."""
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
 
@@ -70,7 +71,7 @@ def tiny_cfg_options(data, work_dir, max_epochs=1):
         f'work_dir={work_dir}',
         f'train_dataloader.dataset.data_prefix.video={data["videos"]}',
         f'train_dataloader.dataset.num_classes={data["num_classes"]}',
-        f'train_dataloader.num_workers=0',
+        'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False',
         f'train_cfg.max_epochs={max_epochs}',
         'train_cfg.val_interval=1',
@@ -87,9 +88,31 @@ def tiny_cfg_options(data, work_dir, max_epochs=1):
     return opts
 
 
+def free_port():
+    """A TCP port on localhost that is free now (for process groups)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
 def run_tool(args, timeout=600, env=None, check=True):
     """Run ``python <args>`` from the repo root; return the process."""
-    proc = subprocess.run([sys.executable] + list(args),
+    return _run([sys.executable] + list(args), timeout, env, check)
+
+
+def run_dist_train(config, nprocs, cfg_options, timeout=600, env=None,
+                   check=True):
+    """``bash tools/dist_train.sh`` on CPU (gloo) with a free port."""
+    env = dict(env or os.environ, PORT=str(free_port()),
+               CUDA_VISIBLE_DEVICES='')
+    return _run([
+        'bash', 'tools/dist_train.sh', config,
+        str(nprocs), '--cfg-options', *cfg_options
+    ], timeout, env, check)
+
+
+def _run(args, timeout, env, check):
+    proc = subprocess.run(args,
                           cwd=REPO_ROOT,
                           capture_output=True,
                           text=True,

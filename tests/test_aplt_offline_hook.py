@@ -2,7 +2,6 @@
 import os
 import os.path as osp
 import shutil
-import socket
 
 import pytest
 import torch
@@ -12,7 +11,8 @@ from mmengine.dataset import Compose, pseudo_collate
 
 from aplt_mm.engine import APLTOfflineHook
 from aplt_mm.engine.hooks.aplt_offline_hook import strong_view_pipeline
-from conftest import REPO_ROOT, run_tool, tiny_cfg_options
+from conftest import (REPO_ROOT, run_dist_train, run_tool,
+                      tiny_cfg_options)
 
 APLT = osp.join(REPO_ROOT, 'configs/aplt_r18_demo.py')
 
@@ -179,25 +179,13 @@ def test_phase_writes_prototypes_into_the_ema_model(tiny_data, tmp_path):
         assert torch.equal(model[key], ema['module.' + key]), key
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def test_a_failing_phase_stops_every_rank_with_its_error(tiny_data, tmp_path):
     # max_iter=0 makes clustering fail on rank 0; rank 1 must not hang in
     # the broadcast but fail with the same message.
     opts = aplt_options(tiny_data, tmp_path / 'work', max_epochs=2) + [
         'custom_hooks.0.max_iter=0'
     ]
-    env = dict(os.environ, PORT=str(_free_port()), CUDA_VISIBLE_DEVICES='')
-    proc = run_tool(['-c', 'import subprocess, sys; sys.exit(subprocess.call('
-                     '["bash", "tools/dist_train.sh"] + sys.argv[1:]))',
-                     APLT, '2', '--cfg-options', *opts],
-                    env=env,
-                    timeout=300,
-                    check=False)
+    proc = run_dist_train(APLT, 2, opts, timeout=300, check=False)
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0
     message = 'APLT offline phase after epoch 1 failed on rank 0: ValueError'
@@ -214,13 +202,9 @@ def test_two_gloo_ranks_end_with_identical_prototypes(tiny_data, tmp_path):
     ]
     env = dict(
         os.environ,
-        PORT=str(_free_port()),
-        CUDA_VISIBLE_DEVICES='',
         PYTHONPATH=osp.join(REPO_ROOT, 'tests', 'helpers') + os.pathsep +
         os.environ.get('PYTHONPATH', ''))
-    proc = run_tool(['-c', 'import subprocess, sys; sys.exit(subprocess.call('
-                     '["bash", "tools/dist_train.sh"] + sys.argv[1:]))',
-                     APLT, '2', '--cfg-options', *opts], env=env)
+    proc = run_dist_train(APLT, 2, opts, env=env)
     assert 'APLT offline phase after epoch 1' in proc.stdout + proc.stderr
     ranks = [torch.load(work_dir / f'rank{r}_state.pt') for r in range(2)]
     for key in ('prototype_head.prototypes', 'prototype_head.thresholds',

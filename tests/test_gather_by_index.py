@@ -1,5 +1,4 @@
 import os
-import socket
 
 import pytest
 import torch
@@ -7,6 +6,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from aplt_mm.utils import gather_by_index
+from conftest import free_port
 
 
 def test_single_process_places_rows_by_index():
@@ -15,12 +15,6 @@ def test_single_process_places_rows_by_index():
     assert out.flatten().tolist() == [2., 3., 1.]
     with pytest.raises(RuntimeError, match=r'samples \[3\]'):
         gather_by_index(torch.tensor([0, 1, 2]), values, total=4)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def _worker(rank, port, out_dir):
@@ -38,7 +32,7 @@ def _worker(rank, port, out_dir):
 
 
 def test_two_ranks_with_uneven_shards_get_the_same_table(tmp_path):
-    mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=2)
+    mp.spawn(_worker, args=(free_port(), str(tmp_path)), nprocs=2)
     outs = [torch.load(tmp_path / f'rank{r}.pt') for r in range(2)]
     expected = torch.tensor([[10. * i, i] for i in range(5)])
     assert torch.equal(outs[0], expected)

@@ -1,5 +1,4 @@
 import os
-import socket
 
 import pytest
 import torch
@@ -7,6 +6,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from aplt_mm.datasets import SemiSupervisedSampler, SemiVideoDataset
+from conftest import free_port
 
 
 def build_dataset(tiny_data):
@@ -83,12 +83,6 @@ def test_bad_arguments(tiny_data):
         SemiSupervisedSampler(list(range(10)), labeled_batch_size=2)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def _rank_indices(rank, world_size, port, tiny_data, out_dir):
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
@@ -108,7 +102,7 @@ def test_ranks_get_disjoint_shards(tiny_data, tmp_path):
     world_size = 2
     mp.spawn(
         _rank_indices,
-        args=(world_size, _free_port(), tiny_data, str(tmp_path)),
+        args=(world_size, free_port(), tiny_data, str(tmp_path)),
         nprocs=world_size)
     ranks = [torch.load(tmp_path / f'rank{r}.pt') for r in range(world_size)]
     # 12 unlabeled over 2 ranks x 2 per batch: 3 batches of 3 per rank.

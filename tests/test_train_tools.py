@@ -1,11 +1,10 @@
 """FixMatch and labeled-only training through the user-facing tools."""
-import os
 import os.path as osp
-import socket
 
 import torch
 
-from conftest import REPO_ROOT, run_tool, tiny_cfg_options
+from conftest import (REPO_ROOT, run_dist_train, run_tool,
+                      tiny_cfg_options)
 
 FIXMATCH = osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py')
 SUPERVISED = osp.join(REPO_ROOT, 'configs/supervised_r18_demo.py')
@@ -59,19 +58,10 @@ def test_labeled_only_baseline_trains(tiny_data, tmp_path):
     assert 'Epoch(val) [1]' in proc.stdout + proc.stderr
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def test_dist_train_runs_two_gloo_processes(tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     opts = semi_options(tiny_data, work_dir, max_epochs=1)
-    env = dict(os.environ, PORT=str(_free_port()), CUDA_VISIBLE_DEVICES='')
-    proc = run_tool(['-c', 'import subprocess, sys; sys.exit(subprocess.call('
-                     '["bash", "tools/dist_train.sh"] + sys.argv[1:]))',
-                     FIXMATCH, '2', '--cfg-options', *opts], env=env)
+    proc = run_dist_train(FIXMATCH, 2, opts)
     log = proc.stdout + proc.stderr
     assert 'Distributed launcher: pytorch' in log
     assert "dist_cfg: {'backend': 'gloo'}" in log

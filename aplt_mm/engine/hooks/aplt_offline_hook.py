@@ -14,7 +14,7 @@ from mmaction.registry import HOOKS, TRANSFORMS
 
 from ...clustering import (adaptive_thresholds, build_prototypes, kmeans,
                            match_clusters_to_classes, seeded_kmeans)
-from ...utils import check_keys, gather_by_index
+from ...utils import gather_by_index
 
 
 class OfflineFeatures(NamedTuple):
