@@ -84,7 +84,7 @@ def bench(tiny_data, tmp_path_factory):
         str(data), '--configs', SUPERVISED,
         str(configs / 'fixmatch_tiny.py'),
         str(configs / 'aplt_tiny.py'), '--ratios', '0.5', '--seeds', '0',
-        '--reference',
+        '--jobs', '2', '--reference',
         osp.join(REPO_ROOT, 'configs/supervised_r18_demo_full.py'), '--out',
         str(out), '--cfg-options', *SHRINK
     ]

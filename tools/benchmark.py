@@ -39,11 +39,13 @@ import importlib.util
 import json
 import os
 import os.path as osp
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -165,6 +167,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='processes per training run: > 1 trains with '
         'tools/dist_train.sh (default 1)')
     parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='runs trained at the same time (default 1); e.g. several '
+        'small runs sharing one large GPU')
+    parser.add_argument(
         '--dry-run',
         action='store_true',
         help='print the commands without running anything')
@@ -241,7 +249,9 @@ def load_method(path: str) -> Method:
         raise BenchmarkError(
             f'{path}: a semi-supervised model needs a SemiVideoDataset, got '
             f'{dataset.type}')
-    return Method(path, osp.splitext(osp.basename(path))[0], kind, cfg)
+    # The benchmark sets the ratio: aplt_x_25p.py runs as aplt_x_<pct>p.
+    name = re.sub(r'_\d+p$', '', osp.splitext(osp.basename(path))[0])
+    return Method(path, name, kind, cfg)
 
 
 def pct(ratio: float) -> str:
@@ -532,31 +542,51 @@ def run_logged(cmd: List[str], log_path: str, what: str) -> float:
     return seconds
 
 
-def execute(spec: RunSpec, args: argparse.Namespace,
-            num_classes: int) -> Dict[str, Any]:
+def make_split(spec: RunSpec, args: argparse.Namespace) -> float:
+    """Make the run's labeled/unlabeled split unless it exists.
+
+    Args:
+        spec (RunSpec): The run.
+        args (argparse.Namespace): The benchmark's arguments.
+
+    Returns:
+        float: Seconds spent (0 when the split existed).
+    """
+    if spec.split_dir is None or (osp.isfile(spec.labeled)
+                                  and osp.isfile(spec.unlabeled)):
+        return 0.0
+    return run_logged(
+        split_command(spec, args),
+        osp.join(spec.work_dir, 'benchmark_split.log'),
+        f'making the split {spec.split_dir}')
+
+
+def execute(spec: RunSpec,
+            args: argparse.Namespace,
+            num_classes: int,
+            split_seconds: Optional[float] = None) -> Dict[str, Any]:
     """Make the split if missing, train, test.
 
     Args:
         spec (RunSpec): The run.
         args (argparse.Namespace): The benchmark's arguments.
         num_classes (int): Classes of the data.
+        split_seconds (float, optional): Time :func:`make_split` already
+            took for this run (0: it existed); None makes it here.
 
     Returns:
         dict: The run record (``train_command``, ``checkpoint``,
         ``commands``, ``wall_time`` in seconds: ``split``, ``train``,
         ``test``, ``total``), also written to ``benchmark_run.json``.
     """
-    commands, seconds = [], dict(split=0.0)
-    if spec.split_dir is not None and not (osp.isfile(spec.labeled)
-                                           and osp.isfile(spec.unlabeled)):
-        cmd = split_command(spec, args)
-        seconds['split'] = run_logged(
-            cmd, osp.join(spec.work_dir, 'benchmark_split.log'),
-            f'making the split {spec.split_dir}')
-        commands.append(shell(cmd))
+    if split_seconds is None:
+        split_seconds = make_split(spec, args)
+    commands, seconds = [], dict(split=split_seconds)
+    if split_seconds > 0:
+        commands.append(shell(split_command(spec, args)))
     train_cmd = train_command(spec, args, run_options(spec, args, num_classes))
     train_log = osp.join(spec.work_dir, 'benchmark_train.log')
-    print(f'  training, output in {train_log}', flush=True)
+    print(f'  {spec.name}: training, output in {train_log}', flush=True)
     seconds['train'] = run_logged(train_cmd, train_log,
                                   f'training {spec.name}')
     commands.append(shell(train_cmd))
@@ -576,6 +606,36 @@ def execute(spec: RunSpec, args: argparse.Namespace,
     with open(osp.join(spec.work_dir, RUN_RECORD), 'w') as f:
         json.dump(record, f, indent=2)
     return record
+
+
+def execute_all(specs: Sequence[RunSpec], args: argparse.Namespace,
+                num_classes: int) -> List[Dict[str, Any]]:
+    """:func:`execute` every run, ``args.jobs`` at a time.
+
+    Splits are made first, one after another, so that concurrent runs
+    never write the same split.
+
+    Args:
+        specs (Sequence[RunSpec]): The runs to train and test.
+        args (argparse.Namespace): The benchmark's arguments.
+        num_classes (int): Classes of the data.
+
+    Returns:
+        list[dict]: Their records, in the order of ``specs``.
+    """
+    splits = [make_split(spec, args) for spec in specs]
+    if args.jobs <= 1 or len(specs) <= 1:
+        return [
+            execute(spec, args, num_classes, seconds)
+            for spec, seconds in zip(specs, splits)
+        ]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [
+            pool.submit(execute, spec, args, num_classes, seconds)
+            for spec, seconds in zip(specs, splits)
+        ]
+        # result() re-raises a failed run's BenchmarkError here.
+        return [future.result() for future in futures]
 
 
 def last_checkpoint(work_dir: str) -> str:
@@ -761,6 +821,8 @@ def check_inputs(args: argparse.Namespace, methods: Sequence[Method]) -> None:
             raise BenchmarkError(f'--ratios: {ratio} is not in (0, 1)')
     if args.gpus < 1:
         raise BenchmarkError(f'--gpus must be >= 1, got {args.gpus}')
+    if args.jobs < 1:
+        raise BenchmarkError(f'--jobs must be >= 1, got {args.jobs}')
     needed = [('--train-list', args.train_list),
               ('--test-list', args.test_list)]
     if any(m.cfg.get('val_dataloader') for m in methods):
@@ -802,25 +864,31 @@ def main(argv: Optional[List[str]] = None) -> None:
         if args.dry_run:
             print_plan(specs, args, num_classes)
             return
-        runs, commands = [], []
-        for i, spec in enumerate(specs, start=1):
-            print(f'[{i}/{len(specs)}] {spec.name}', flush=True)
+        records = {}
+        for spec in specs:
             record = finished_record(spec) if args.skip_existing else None
-            if record is not None:
-                print(f'  reusing the finished run in {spec.work_dir}')
-                if record['train_command'] != shell(
-                        train_command(spec, args,
-                                      run_options(spec, args, num_classes))):
-                    print('  warning: it was trained with another command '
-                          'than this benchmark would run now; see '
-                          f'{osp.join(spec.work_dir, RUN_RECORD)}')
-                record['reused'] = True
-            else:
-                record = execute(spec, args, num_classes)
-            run = collect(spec, record, num_classes)
+            if record is None:
+                continue
+            print(f'reusing the finished run in {spec.work_dir}')
+            if record['train_command'] != shell(
+                    train_command(spec, args,
+                                  run_options(spec, args, num_classes))):
+                print('  warning: it was trained with another command '
+                      'than this benchmark would run now; see '
+                      f'{osp.join(spec.work_dir, RUN_RECORD)}')
+            record['reused'] = True
+            records[spec.name] = record
+        todo = [spec for spec in specs if spec.name not in records]
+        print(f'{len(todo)} run(s) to train and test, {args.jobs} at a time',
+              flush=True)
+        for spec, record in zip(todo, execute_all(todo, args, num_classes)):
+            records[spec.name] = record
+        runs, commands = [], []
+        for spec in specs:
+            run = collect(spec, records[spec.name], num_classes)
             print(
-                f'  top-1 {100 * run["test"]["top1"]:.1f}%, mean-class '
-                f'{100 * run["test"]["mean_class_acc"]:.1f}%, '
+                f'{spec.name}: top-1 {100 * run["test"]["top1"]:.1f}%, '
+                f'mean-class {100 * run["test"]["mean_class_acc"]:.1f}%, '
                 f'{run["wall_time"]["total"]:.0f} s',
                 flush=True)
             runs.append(run)
