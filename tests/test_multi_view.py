@@ -33,7 +33,7 @@ def pipeline(num_clips=4):
             type='PackActionInputs',
             collect_keys=('weak', 'strong'),
             meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
-                       'true_label')),
+                       'true_label', 'num_unlabeled')),
     ])
 
 

@@ -5,7 +5,16 @@ from .metrics import mean_std
 
 Run = Dict[str, Any]
 
-KIND_NAMES = dict(supervised='labeled only', fixmatch='FixMatch', aplt='APLT')
+KIND_NAMES = dict(
+    supervised='labeled only',
+    fixmatch='FixMatch',
+    aplt='APLT',
+    pseudolabel='Pseudo-Label',
+    meanteacher='Mean Teacher',
+    uda='UDA',
+    flexmatch='FlexMatch',
+    freematch='FreeMatch',
+    softmatch='SoftMatch')
 # (key of an offline phase, column title, scale of the value).
 OFFLINE_COLUMNS = (
     ('num_kept', 'kept pseudo-labels', 1.0),

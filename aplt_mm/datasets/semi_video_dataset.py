@@ -15,9 +15,9 @@ class SemiVideoDataset(VideoListDataset):
     from both parts and a hook can address an unlabeled clip by
     ``sample_idx - num_labeled``.
 
-    Every clip carries three meta keys, packed into its data sample by
+    Every clip carries four meta keys, packed into its data sample by
     ``PackActionInputs(meta_keys=('is_labeled', 'unlabeled_index',
-    'true_label'))``:
+    'true_label', 'num_unlabeled'))``:
 
     - ``is_labeled``: whether the clip comes from the labeled list;
     - ``unlabeled_index``: its line in the unlabeled list (-1 for labeled
@@ -25,7 +25,9 @@ class SemiVideoDataset(VideoListDataset):
     - ``true_label``: for unlabeled clips, the label written in the
       unlabeled list (-1 if it has none). It is kept only to monitor
       pseudo-label accuracy; the clip's ``gt_labels`` is -1, so no loss can
-      read it by accident.
+      read it by accident;
+    - ``num_unlabeled``: the size of the unlabeled list, which algorithms
+      with per-clip state (FlexMatch) size their tables by.
 
     Args:
         ann_file (str): List of labeled clips (``<path> <label>``).
@@ -67,11 +69,13 @@ class SemiVideoDataset(VideoListDataset):
         self.num_labeled, self.num_unlabeled = len(labeled), len(unlabeled)
         data_list = [
             dict(self._info(r), is_labeled=True, unlabeled_index=-1,
-                 true_label=r.label) for r in labeled
+                 true_label=r.label, num_unlabeled=len(unlabeled))
+            for r in labeled
         ]
         data_list += [
             dict(self._info(r), label=-1, is_labeled=False,
-                 unlabeled_index=i, true_label=r.label)
+                 unlabeled_index=i, true_label=r.label,
+                 num_unlabeled=len(unlabeled))
             for i, r in enumerate(unlabeled)
         ]
         return data_list

@@ -1,7 +1,8 @@
-from .hooks import APLTOfflineHook, WeightsOnlyCheckpointHook
+from .hooks import (APLTOfflineHook, MeanTeacherHook,
+                    WeightsOnlyCheckpointHook)
 from .runtime import import_custom_modules, setup_launcher
 
 __all__ = [
-    'APLTOfflineHook', 'WeightsOnlyCheckpointHook', 'import_custom_modules',
-    'setup_launcher'
+    'APLTOfflineHook', 'MeanTeacherHook', 'WeightsOnlyCheckpointHook',
+    'import_custom_modules', 'setup_launcher'
 ]

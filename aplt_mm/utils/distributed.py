@@ -1,6 +1,6 @@
 """Collect per-rank results back into dataset order."""
 import torch
-from mmengine.dist import all_gather, get_world_size
+from mmengine.dist import all_gather, all_reduce, get_world_size
 
 
 def gather_by_index(indices: torch.Tensor, values: torch.Tensor,
@@ -47,3 +47,28 @@ def gather_by_index(indices: torch.Tensor, values: torch.Tensor,
         raise RuntimeError(f'No rank produced a result for samples {missing}'
                            f' ({int((~seen).sum())} of {total} missing).')
     return out
+
+
+def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
+    """Sum of ``tensor`` over all ranks (itself when not distributed).
+
+    Statistics an algorithm keeps (EMA confidences, class histograms) are
+    reduced as sums and counts, so every rank gets the same, exact answer
+    even when ranks hold different numbers of samples.
+    """
+    if get_world_size() > 1:
+        tensor = tensor.clone()
+        all_reduce(tensor, op='sum')
+    return tensor
+
+
+def all_gather_rows(rows: torch.Tensor) -> torch.Tensor:
+    """Every rank's ``rows`` (``[n_r, ...]``, ``n_r`` may differ), stacked
+    in rank order; ``rows`` itself when not distributed."""
+    if get_world_size() == 1:
+        return rows
+    sizes = all_gather(torch.tensor([len(rows)], device=rows.device))
+    sizes = [int(s.item()) for s in sizes]
+    padded = torch.cat(
+        [rows, rows.new_zeros((max(sizes) - len(rows), ) + rows.shape[1:])])
+    return torch.cat([g[:n] for g, n in zip(all_gather(padded), sizes)])

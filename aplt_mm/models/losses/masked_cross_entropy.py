@@ -9,10 +9,12 @@ def masked_cross_entropy(logits: torch.Tensor, labels: torch.Tensor,
 
     The mean runs over all ``B`` clips, masked ones included (FixMatch's and
     APLT's convention), so a masked clip adds nothing and gets no gradient.
-    Labels of masked clips are ignored and may be -1.
+    ``mask`` is bool or a float weight per clip (SoftMatch); labels of
+    clips with zero weight are ignored and may be -1.
     """
     if logits.numel() == 0:
         return logits.sum()
-    safe_labels = torch.where(mask, labels, torch.zeros_like(labels))
+    used = mask > 0 if mask.dtype != torch.bool else mask
+    safe_labels = torch.where(used, labels, torch.zeros_like(labels))
     per_clip = F.cross_entropy(logits, safe_labels, reduction='none')
     return (per_clip * mask).mean()

@@ -1,3 +1,4 @@
 from .aplt_recognizer import APLTRecognizer
+from .semi_recognizer import SemiRecognizer
 
-__all__ = ['APLTRecognizer']
+__all__ = ['APLTRecognizer', 'SemiRecognizer']

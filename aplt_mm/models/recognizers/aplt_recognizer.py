@@ -1,6 +1,6 @@
 """Semi-supervised recognizer: FixMatch warm-up and APLT's online phase."""
 import logging
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -9,8 +9,10 @@ from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
-from ...utils import check_keys, gt_labels_of, is_labeled_mask
+from ...utils import check_keys, take_stored_shape
 from ..losses import fixmatch_loss, margin_loss, masked_cross_entropy
+from .semi_batch import (SemiBatch, check_finite_losses, split_semi_batch,
+                         target_stats)
 
 # Options of ``semi_train_cfg`` with their defaults (APLT as in the paper).
 SEMI_TRAIN_DEFAULTS = dict(
@@ -43,17 +45,6 @@ CHOICES = dict(
     margin_view=('strong', 'weak'),
     margin_targets=('offline', 'online'),
     predict_with=('cls_head', 'prototype_head'))
-
-
-class SemiBatch(NamedTuple):
-    """A semi-supervised batch split into its named parts."""
-    weak_l: torch.Tensor  # labeled clips, weak view
-    strong_l: torch.Tensor  # labeled clips, strong view
-    weak_u: torch.Tensor  # unlabeled clips, weak view
-    strong_u: torch.Tensor  # unlabeled clips, strong view
-    labels: torch.Tensor  # [B_l] ground truth of the labeled clips
-    unlabeled_index: torch.Tensor  # [B_u] position in the unlabeled list
-    true_labels: torch.Tensor  # [B_u] monitoring only (-1 = unknown)
 
 
 @MODELS.register_module()
@@ -192,9 +183,7 @@ class APLTRecognizer(BaseModel):
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         # The table's length is the unlabeled set's size, unknown when the
         # model is built: take the checkpoint's.
-        stored = state_dict.get(prefix + 'offline_labels')
-        if stored is not None:
-            self.offline_labels = self.offline_labels.new_empty(stored.shape)
+        take_stored_shape(self, state_dict, prefix, 'offline_labels')
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # ------------------------------------------------------------------
@@ -229,33 +218,7 @@ class APLTRecognizer(BaseModel):
     def split_batch(self, inputs: Dict[str, torch.Tensor],
                     data_samples: SampleList) -> SemiBatch:
         """Split a multi-view batch into labeled and unlabeled parts."""
-        if not isinstance(inputs, dict) or not {'weak', 'strong'} <= set(
-                inputs):
-            raise TypeError(
-                'APLTRecognizer trains on multi-view batches: use '
-                'MultiView(weak=..., strong=...) and PackActionInputs('
-                "collect_keys=('weak', 'strong')) in the train pipeline; got "
-                f'{type(inputs).__name__}' +
-                (f' with views {sorted(inputs)}' if isinstance(inputs, dict)
-                 else ''))
-        device = inputs['weak'].device
-        labeled = is_labeled_mask(data_samples, device)
-        unlabeled = [s for s, is_l in zip(data_samples, labeled.tolist())
-                     if not is_l]
-
-        def meta(key):
-            return torch.tensor([s.metainfo.get(key, -1) for s in unlabeled],
-                                dtype=torch.long,
-                                device=device)
-
-        return SemiBatch(
-            weak_l=inputs['weak'][labeled],
-            strong_l=inputs['strong'][labeled],
-            weak_u=inputs['weak'][~labeled],
-            strong_u=inputs['strong'][~labeled],
-            labels=gt_labels_of(data_samples, device)[labeled],
-            unlabeled_index=meta('unlabeled_index'),
-            true_labels=meta('true_label'))
+        return split_semi_batch(inputs, data_samples)
 
     def loss(self, inputs: Dict[str, torch.Tensor],
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
@@ -289,7 +252,7 @@ class APLTRecognizer(BaseModel):
         else:
             losses['loss_unsup'] = fixmatch.loss
         losses['loss_unsup'] = cfg['unlabeled_weight'] * losses['loss_unsup']
-        losses.update(self._target_stats(targets, mask, batch.true_labels))
+        losses.update(target_stats(targets, mask, batch.true_labels))
 
         if online_phase:
             proto_logits = self.prototype_head(feats, **kwargs).split(sizes)
@@ -318,7 +281,7 @@ class APLTRecognizer(BaseModel):
             targets_u, keep = self._offline_targets(batch)
             losses['loss_offline_ce'] = cfg['offline_ce_weight'] * \
                 masked_cross_entropy(logits_strong_u, targets_u, keep)
-        self._check_finite(losses)
+        check_finite_losses(losses)
         return losses
 
     def _offline_targets(self, batch: SemiBatch) -> Tuple[torch.Tensor,
@@ -341,27 +304,6 @@ class APLTRecognizer(BaseModel):
             # A batch without labeled clips contributes no supervised term.
             return logits.sum() * 0
         return F.cross_entropy(logits, labels)
-
-    @staticmethod
-    def _target_stats(targets: torch.Tensor, mask: torch.Tensor,
-                      true_labels: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Share of unlabeled targets used, and their accuracy if known."""
-        stats = dict(mask_ratio=mask.float().mean() if len(mask) else
-                     mask.new_zeros((), dtype=torch.float))
-        known = mask & (true_labels >= 0)
-        if known.any():
-            stats['pseudo_acc'] = (
-                targets[known] == true_labels[known]).float().mean()
-        return stats
-
-    @staticmethod
-    def _check_finite(losses: Dict[str, torch.Tensor]) -> None:
-        for name, value in losses.items():
-            if name.startswith('loss') and not torch.isfinite(value).all():
-                raise FloatingPointError(
-                    f'{name} is {value.item()}: training diverged. Lower the '
-                    'learning rate (optim_wrapper.optimizer.lr) or check the '
-                    'input data.')
 
     # ------------------------------------------------------------------
     # Inference

@@ -41,7 +41,7 @@ train_pipeline = decode + [
         type='PackActionInputs',
         collect_keys=('weak', 'strong'),
         meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
-                   'true_label')),
+                   'true_label', 'num_unlabeled')),
 ]
 # The labeled-only baseline trains on the weak view.
 labeled_train_pipeline = decode + weak_ops + format_2d + [

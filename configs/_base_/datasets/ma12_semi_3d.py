@@ -26,7 +26,7 @@ train_pipeline = decode + [
         type='PackActionInputs',
         collect_keys=('weak', 'strong'),
         meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
-                   'true_label')),
+                   'true_label', 'num_unlabeled')),
 ]
 labeled_train_pipeline = decode + weak_ops + format_3d + [
     dict(type='PackActionInputs')

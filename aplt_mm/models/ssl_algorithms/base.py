@@ -1,0 +1,111 @@
+"""What every semi-supervised baseline shares, and what it is given."""
+from typing import Dict, NamedTuple, Optional
+
+import torch
+import torch.nn.functional as F
+from mmengine.logging import MessageHub
+from mmengine.model import BaseModule
+
+from ..recognizers.semi_batch import SemiBatch
+
+
+class SemiLogits(NamedTuple):
+    """Logits of one batch, computed in one forward pass by the recognizer.
+
+    ``teacher_weak_u`` is only set for algorithms with a teacher
+    (``uses_teacher``).
+    """
+    weak_l: torch.Tensor  # [B_l, C] labeled clips, weak view
+    weak_u: torch.Tensor  # [B_u, C] unlabeled clips, weak view
+    strong_u: torch.Tensor  # [B_u, C] unlabeled clips, strong view
+    teacher_weak_u: Optional[torch.Tensor] = None  # [B_u, C], no gradient
+
+
+class UnlabeledLoss(NamedTuple):
+    """An algorithm's unlabeled term and what it was made of."""
+    loss: torch.Tensor  # scalar, weight included
+    targets: torch.Tensor  # [B_u] hard pseudo-labels (for monitoring)
+    weights: torch.Tensor  # [B_u] per-clip weight in [0, 1] (a mask: 0/1)
+    stats: Dict[str, torch.Tensor]  # scalars to log (thresholds...)
+
+
+def training_progress() -> float:
+    """Share of training done, ``iter / max_iters`` from the message hub.
+
+    Outside a :class:`mmengine.runner.Runner` (no iteration info) it is 1:
+    every ramp-up and annealing schedule has finished.
+    """
+    hub = MessageHub.get_current_instance()
+    it, total = hub.get_info('iter'), hub.get_info('max_iters')
+    if it is None or not total:
+        return 1.0
+    return min(max(it / total, 0.0), 1.0)
+
+
+class SSLAlgorithm(BaseModule):
+    """Base of the semi-supervised algorithms :class:`SemiRecognizer` runs.
+
+    An algorithm turns the logits of a batch into two terms,
+    ``L = supervised_loss + unlabeled_loss``; the recognizer does the
+    forward pass, so every algorithm sees the same data, backbone and views.
+    State an algorithm keeps across iterations (thresholds, statistics,
+    per-clip tables, a teacher) lives in buffers or submodules of the
+    algorithm, so checkpoints and ``--resume`` carry it, and statistics are
+    reduced over ranks before they update it, so every rank holds the same.
+
+    Args:
+        num_classes (int): Classes; :class:`SemiRecognizer` passes its
+            classifier's.
+        unlabeled_weight (float): Weight ``lambda_u`` of the unlabeled term.
+        init_cfg (dict, optional): Initialisation config.
+    """
+    #: Whether the recognizer must compute ``SemiLogits.teacher_weak_u``.
+    uses_teacher = False
+
+    def __init__(self,
+                 num_classes: int,
+                 unlabeled_weight: float = 1.0,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_classes < 1:
+            raise ValueError(f'num_classes must be >= 1, got {num_classes}')
+        if unlabeled_weight < 0:
+            raise ValueError('unlabeled_weight must be >= 0, got '
+                             f'{unlabeled_weight}')
+        self.num_classes = num_classes
+        self.unlabeled_weight = unlabeled_weight
+
+    def setup(self, student: torch.nn.Module) -> None:
+        """Called once with the wrapped recognizer after it is built
+        (Mean Teacher copies it into its teacher)."""
+
+    def supervised_loss(self, logits: torch.Tensor, labels: torch.Tensor,
+                        progress: float) -> torch.Tensor:
+        """Cross-entropy of the labeled clips' weak view (0 without any)."""
+        if len(labels) == 0:
+            return logits.sum() * 0
+        return F.cross_entropy(logits, labels)
+
+    def unlabeled_loss(self, logits: SemiLogits, batch: SemiBatch,
+                       progress: float) -> UnlabeledLoss:
+        """The algorithm's unlabeled term.
+
+        Args:
+            logits (SemiLogits): The batch's logits.
+            batch (SemiBatch): The batch (indices, sizes).
+            progress (float): Share of training done, in [0, 1].
+        """
+        raise NotImplementedError
+
+
+def check_probability(name: str, value: float) -> float:
+    """``value`` if it lies in [0, 1], else a ValueError naming ``name``."""
+    if not 0 <= value <= 1:
+        raise ValueError(f'{name} must be in [0, 1], got {value}')
+    return value
+
+
+def soft_cross_entropy(logits: torch.Tensor,
+                       targets: torch.Tensor) -> torch.Tensor:
+    """``[B]`` cross-entropy of ``logits`` against probability rows."""
+    return -(targets * logits.log_softmax(-1)).sum(-1)

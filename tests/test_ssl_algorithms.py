@@ -1,0 +1,353 @@
+"""Each Table 1 baseline's defining behaviour, on hand-made logits."""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+
+from aplt_mm.models.recognizers.semi_batch import SemiBatch
+from aplt_mm.models.ssl_algorithms import SemiLogits
+
+C = 4
+
+
+def build(type_, **kwargs):
+    return MODELS.build(dict(type=type_, num_classes=C, **kwargs))
+
+
+def confident_logits(classes, confidence):
+    """``[B, C]`` logits whose softmax puts ``confidence`` on ``classes``."""
+    rest = (1 - confidence) / (C - 1)
+    probs = torch.full((len(classes), C), 0.0) + rest[:, None]
+    probs[torch.arange(len(classes)), torch.tensor(classes)] = confidence
+    return probs.log()
+
+
+def batch_of(num_unlabeled, index, true_labels=None):
+    index = torch.tensor(index)
+    empty = torch.empty(0)
+    return SemiBatch(
+        empty, empty, empty, empty, torch.empty(0, dtype=torch.long), index,
+        torch.tensor(true_labels) if true_labels else torch.full_like(
+            index, -1), num_unlabeled)
+
+
+def logits_of(weak_u, strong_u=None, teacher=None):
+    strong_u = weak_u.clone() if strong_u is None else strong_u
+    return SemiLogits(torch.empty(0, C), weak_u, strong_u, teacher)
+
+
+def test_pseudo_label_confident_targets_and_linear_rampup():
+    alg = build(
+        'PseudoLabel',
+        threshold=0.9,
+        unlabeled_weight=3.0,
+        rampup_start=0.2,
+        rampup_end=0.6)
+    assert alg.weight(0.1) == 0
+    assert alg.weight(0.4) == pytest.approx(1.5)
+    assert alg.weight(0.6) == alg.weight(1.0) == 3.0
+    weak = confident_logits([1, 2], torch.tensor([0.95, 0.5]))
+    weak.requires_grad_(True)
+    out = alg.unlabeled_loss(logits_of(weak), batch_of(2, [0, 1]), 1.0)
+    assert out.weights.tolist() == [1.0, 0.0]
+    # Lee: the clip's own prediction is its target (same view).
+    expected = 3.0 * F.cross_entropy(weak[:1], torch.tensor([1])) / 2
+    assert out.loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    out.loss.backward()
+    assert weak.grad[1].abs().sum() == 0  # unconfident clip: no gradient
+    assert alg.unlabeled_loss(logits_of(weak), batch_of(2, [0, 1]),
+                              0.1).loss.item() == 0
+
+
+def test_uda_tsa_masks_confident_labeled_clips():
+    alg = build('UDA', tsa_schedule='linear')
+    # eta_t = t (1 - 1/C) + 1/C: at t = 1/3, 0.5.
+    assert alg.tsa_threshold(1 / 3) == pytest.approx(0.5)
+    assert alg.tsa_threshold(0.0) == pytest.approx(1 / C)
+    log = build('UDA', tsa_schedule='log')
+    exp = build('UDA', tsa_schedule='exp')
+    assert log.tsa_threshold(0.5) > alg.tsa_threshold(0.5) > \
+        exp.tsa_threshold(0.5)
+    logits = confident_logits([0, 1], torch.tensor([0.9, 0.2]))
+    labels = torch.tensor([0, 1])
+    loss = alg.supervised_loss(logits, labels, 1 / 3)
+    # The first clip (p = 0.9 > 0.5) leaves; the mean is over the rest.
+    expected = F.cross_entropy(logits[1:], labels[1:])
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    # Late in training nothing is masked.
+    assert alg.supervised_loss(logits, labels, 1.0).item() == pytest.approx(
+        F.cross_entropy(logits, labels).item(), rel=1e-5)
+
+
+def test_uda_sharpened_soft_targets_and_confidence_mask():
+    alg = build('UDA', temperature=0.5, threshold=0.8)
+    weak = torch.tensor([[2.0, 0.0, 0.0, 0.0], [0.1, 0.0, 0.0, 0.0]])
+    strong = torch.zeros(2, C, requires_grad=True)
+    out = alg.unlabeled_loss(logits_of(weak, strong), batch_of(2, [0, 1]), 1.0)
+    confident = weak.softmax(-1).max(-1).values >= 0.8
+    assert out.weights.tolist() == confident.float().tolist()
+    target = (weak / 0.5).softmax(-1)
+    kl = (target * (target.log() - strong.log_softmax(-1))).sum(-1)
+    assert out.loss.item() == pytest.approx(
+        (kl * confident).mean().item(), rel=1e-5)
+    # A strong view that matches the sharpened target costs nothing.
+    match = alg.unlabeled_loss(
+        logits_of(weak, (weak / 0.5).clone()), batch_of(2, [0, 1]), 1.0)
+    assert match.loss.item() == pytest.approx(0, abs=1e-6)
+
+
+def test_flexmatch_lower_thresholds_for_classes_learned_less():
+    alg = build('FlexMatch', threshold=0.9)
+    # 10 clips: 6 selected as class 0, 2 as class 1, 2 unused.
+    alg.selected_label = torch.tensor([0] * 6 + [1] * 2 + [-1] * 2)
+    beta = alg.learning_status()
+    assert beta.tolist() == pytest.approx([1.0, 2 / 6, 0, 0])
+    thresholds = alg.class_thresholds()
+    assert thresholds.tolist() == pytest.approx(
+        [0.9, 0.9 * (1 / 3) / (2 - 1 / 3), 0, 0])
+    # Warm-up: while most clips are unused, they set the normaliser.
+    alg.selected_label = torch.tensor([0] * 2 + [1] + [-1] * 7)
+    assert alg.learning_status().tolist() == pytest.approx(
+        [2 / 7, 1 / 7, 0, 0])
+    nowarm = build('FlexMatch', threshold=0.9, threshold_warmup=False)
+    nowarm.selected_label = alg.selected_label.clone()
+    assert nowarm.learning_status().tolist() == pytest.approx([1, 0.5, 0, 0])
+
+
+def test_flexmatch_records_confident_predictions_then_masks():
+    alg = build('FlexMatch', threshold=0.9)
+    weak = confident_logits([0, 0, 1], torch.tensor([0.95, 0.95, 0.6]))
+    out = alg.unlabeled_loss(logits_of(weak), batch_of(5, [3, 0, 4]), 1.0)
+    # Sized from num_unlabeled; confident clips recorded at their index.
+    assert alg.selected_label.tolist() == [0, -1, -1, 0, -1]
+    # sigma = [2, 0, ...], 3 unused -> beta(0) = 2/3, beta(1) = 0: the
+    # class-1 clip passes its (zero) threshold, class 0 needs 0.9 M(2/3).
+    t0 = 0.9 * (2 / 3) / (2 - 2 / 3)
+    assert out.stats['mean_threshold'].item() == pytest.approx(t0 / C)
+    assert out.weights.tolist() == [1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match='same split'):
+        alg.unlabeled_loss(logits_of(weak), batch_of(7, [0, 1, 2]), 1.0)
+    fresh = build('FlexMatch')
+    with pytest.raises(ValueError, match='num_unlabeled'):
+        fresh.unlabeled_loss(logits_of(weak), batch_of(-1, [0, 1, 2]), 1.0)
+
+
+def test_flexmatch_table_survives_a_state_dict_round_trip():
+    alg = build('FlexMatch')
+    alg.selected_label = torch.tensor([2, -1, 0])
+    fresh = build('FlexMatch')
+    fresh.load_state_dict(alg.state_dict())
+    assert fresh.selected_label.tolist() == [2, -1, 0]
+
+
+def test_freematch_thresholds_track_the_ema_confidence():
+    alg = build('FreeMatch', ema_momentum=0.5, fairness_weight=0.0)
+    assert alg.global_threshold.item() == pytest.approx(1 / C)
+    weak = confident_logits([0, 0, 1, 0], torch.full((4, ), 0.9))
+    probs = weak.softmax(-1)
+    alg.unlabeled_loss(logits_of(weak), batch_of(4, [0, 1, 2, 3]), 1.0)
+    assert alg.global_threshold.item() == pytest.approx(0.5 / C + 0.5 * 0.9)
+    assert alg.class_probs.tolist() == pytest.approx(
+        (0.5 / C + 0.5 * probs.mean(0)).tolist())
+    assert alg.label_hist.tolist() == pytest.approx(
+        (0.5 / C + 0.5 * torch.tensor([0.75, 0.25, 0, 0])).tolist())
+    for _ in range(30):
+        out = alg.unlabeled_loss(
+            logits_of(weak), batch_of(4, [0, 1, 2, 3]), 1.0)
+    assert alg.global_threshold.item() == pytest.approx(0.9, abs=1e-6)
+    # Local thresholds: the global one scaled by p(c) / max p.
+    expected = alg.class_probs / alg.class_probs.max() * 0.9
+    assert alg.class_thresholds().tolist() == pytest.approx(
+        expected.tolist(), abs=1e-6)
+    # Class 0's threshold is the global one; class 1's is lower, so its
+    # 0.9-confident clip passes as well.
+    assert out.weights.tolist() == [1, 1, 1, 1]
+    unsure = confident_logits([0, 1], torch.tensor([0.5, 0.5]))
+    assert alg.unlabeled_loss(logits_of(unsure), batch_of(4, [0, 1]),
+                              1.0).weights.tolist() == [0, 1]
+
+
+def test_freematch_fairness_term():
+    alg = build('FreeMatch')
+    # Uniform model statistics; a batch whose kept clips all predict class
+    # 0: L_f = sum_c 1/C log(SumNorm(pbar / hbar)_c).
+    strong = confident_logits([0, 0], torch.tensor([0.7, 0.7]))
+    mask = torch.tensor([True, True])
+    ratio = strong.softmax(-1).mean(0) / torch.tensor([1.0, 0, 0, 0])
+    ratio = torch.where(torch.isfinite(ratio), ratio, torch.zeros(C))
+    ratio = ratio / ratio.sum()
+    expected = (torch.full((C, ), 1 / C) * ratio.clamp(min=1e-12).log()).sum()
+    assert alg.fairness_loss(strong, mask).item() == pytest.approx(
+        expected.item(), rel=1e-5)
+    assert alg.fairness_loss(strong, ~mask).item() == 0
+
+
+def test_softmatch_weights_follow_the_truncated_gaussian():
+    alg = build('SoftMatch', uniform_alignment=False, max_weight=0.8)
+    alg.conf_mean.fill_(0.7)
+    alg.conf_var.fill_(0.01)
+    c = torch.tensor([0.5, 0.7, 0.9])
+    w = alg.weights(c)
+    assert w[0].item() == pytest.approx(0.8 * math.exp(-0.04 / 0.02))
+    assert w[1:].tolist() == pytest.approx([0.8, 0.8])  # >= mean: lambda_max
+
+
+def test_softmatch_statistics_and_uniform_alignment():
+    alg = build('SoftMatch', ema_momentum=0.5)
+    weak = confident_logits([0, 0, 1], torch.tensor([0.9, 0.6, 0.7]))
+    probs = weak.softmax(-1)
+    out = alg.unlabeled_loss(logits_of(weak), batch_of(3, [0, 1, 2]), 1.0)
+    mean_probs = 0.5 / C + 0.5 * probs.mean(0)
+    assert alg.class_mean.tolist() == pytest.approx(mean_probs.tolist())
+    aligned = probs / mean_probs
+    aligned = aligned / aligned.sum(-1, keepdim=True)
+    conf = aligned.max(-1).values
+    assert alg.conf_mean.item() == pytest.approx(0.5 / C +
+                                                 0.5 * conf.mean().item())
+    assert alg.conf_var.item() == pytest.approx(0.5 + 0.5 * conf.var().item())
+    assert out.weights.tolist() == pytest.approx(alg.weights(conf).tolist())
+    assert out.targets.tolist() == aligned.argmax(-1).tolist()
+    # Every clip trains, weighted: the loss is the weighted mean CE.
+    expected = (F.cross_entropy(weak, out.targets, reduction='none') *
+                out.weights).mean()
+    assert out.loss.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def tiny_semi_recognizer(algorithm):
+    return MODELS.build(
+        dict(
+            type='SemiRecognizer',
+            recognizer=dict(
+                type='Recognizer2D',
+                backbone=dict(type='ResNet', depth=18, pretrained=None),
+                cls_head=dict(
+                    type='TSNHead',
+                    num_classes=C,
+                    in_channels=512,
+                    average_clips='prob')),
+            algorithm=algorithm,
+            data_preprocessor=dict(
+                type='MultiViewDataPreprocessor', format_shape='NCHW')))
+
+
+def test_mean_teacher_weights_are_the_ema_of_the_students():
+    model = tiny_semi_recognizer(dict(type='MeanTeacher', ema_decay=0.9))
+    alg, student = model.algorithm, model.recognizer
+    with pytest.raises(RuntimeError, match='MeanTeacherHook'):
+        alg.teacher_logits(torch.zeros(1, 2, 3, 32, 32))
+    alg.update_teacher(student)  # the first update copies
+    teacher = dict(alg.teacher.module.named_parameters())
+    for name, p in student.named_parameters():
+        assert torch.equal(teacher[name], p), name
+        assert not teacher[name].requires_grad
+    before = {n: p.clone() for n, p in teacher.items()}
+    with torch.no_grad():
+        for p in student.parameters():
+            p.add_(torch.randn_like(p))
+    alg.update_teacher(student)
+    for name, p in student.named_parameters():
+        expected = 0.9 * before[name] + 0.1 * p
+        assert torch.allclose(teacher[name], expected, atol=1e-6), name
+    # No teacher parameter is a student parameter (the optimiser's).
+    ids = {id(p) for p in student.parameters()}
+    assert not ids & {id(p) for p in teacher.values()}
+
+
+def test_mean_teacher_consistency_and_sigmoid_rampup():
+    alg = build('MeanTeacher', unlabeled_weight=10.0, rampup_end=0.5)
+    assert alg.weight(0.0) == pytest.approx(10 * math.exp(-5))
+    assert alg.weight(0.25) == pytest.approx(10 * math.exp(-5 * 0.25))
+    assert alg.weight(0.7) == 10.0
+    strong = torch.randn(3, C)
+    teacher = torch.randn(3, C)
+    out = alg.unlabeled_loss(
+        logits_of(strong, strong, teacher), batch_of(3, [0, 1, 2]), 1.0)
+    expected = 10 * ((strong.softmax(-1) - teacher.softmax(-1))**2).mean()
+    assert out.loss.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def multi_view_batch(num_labeled=2, num_unlabeled=2):
+    g = torch.Generator().manual_seed(0)
+    n = num_labeled + num_unlabeled
+    inputs = {
+        v: [
+            torch.randint(
+                0, 255, (2, 3, 32, 32), generator=g, dtype=torch.uint8)
+            for _ in range(n)
+        ]
+        for v in ('weak', 'strong')
+    }
+    samples = []
+    for i in range(n):
+        labeled = i < num_labeled
+        s = ActionDataSample().set_gt_labels(i % C if labeled else -1)
+        s.set_metainfo(
+            dict(
+                is_labeled=labeled,
+                unlabeled_index=-1 if labeled else i - num_labeled,
+                true_label=i % C,
+                num_unlabeled=num_unlabeled))
+        samples.append(s)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def test_semi_recognizer_fixmatch_equals_aplt_recognizer_fixmatch():
+    semi = tiny_semi_recognizer(dict(type='FixMatch', threshold=0.0))
+    aplt = MODELS.build(
+        dict(
+            type='APLTRecognizer',
+            recognizer=dict(
+                type='Recognizer2D',
+                backbone=dict(type='ResNet', depth=18, pretrained=None),
+                cls_head=dict(type='TSNHead', num_classes=C, in_channels=512)),
+            semi_train_cfg=dict(fixmatch_threshold=0.0, margin_weight=0.0),
+            data_preprocessor=dict(
+                type='MultiViewDataPreprocessor', format_shape='NCHW')))
+    aplt.recognizer.load_state_dict(semi.recognizer.state_dict())
+    semi.eval(), aplt.eval()  # no dropout: the same numbers
+    data = multi_view_batch()
+    losses_semi = semi.loss(**semi.data_preprocessor(data, True))
+    losses_aplt = aplt.loss(**aplt.data_preprocessor(data, True))
+    for key in ('loss_sup', 'loss_unsup', 'mask_ratio'):
+        assert losses_semi[key].item() == pytest.approx(
+            losses_aplt[key].item(), rel=1e-5), key
+
+
+@pytest.mark.parametrize('algorithm', [
+    dict(type='PseudoLabel'),
+    dict(type='UDA'),
+    dict(type='FlexMatch'),
+    dict(type='FreeMatch'),
+    dict(type='SoftMatch'),
+    dict(type='MeanTeacher')
+])
+def test_semi_recognizer_loss_backpropagates(algorithm):
+    model = tiny_semi_recognizer(algorithm)
+    if algorithm['type'] == 'MeanTeacher':
+        model.algorithm.update_teacher(model.recognizer)
+    data = model.data_preprocessor(multi_view_batch(), True)
+    losses = model.loss(**data)
+    assert {'loss_sup', 'loss_unsup', 'mask_ratio'} <= set(losses)
+    total = losses['loss_sup'] + losses['loss_unsup']
+    total.backward()
+    grads = [p.grad for p in model.recognizer.parameters()]
+    assert any(g is not None and g.abs().sum() > 0 for g in grads)
+    if algorithm['type'] == 'MeanTeacher':
+        assert all(p.grad is None
+                   for p in model.algorithm.teacher.parameters())
+
+
+def test_semi_recognizer_rejects_bad_algorithms():
+    with pytest.raises(KeyError, match='NoSuchMatch'):
+        tiny_semi_recognizer(dict(type='NoSuchMatch'))
+    with pytest.raises(TypeError, match='not an SSLAlgorithm'):
+        tiny_semi_recognizer(dict(type='TSNHead', in_channels=8))
+    with pytest.raises(ValueError, match='threshold'):
+        tiny_semi_recognizer(dict(type='FlexMatch', threshold=1.5))
+    with pytest.raises(ValueError, match='tsa_schedule'):
+        tiny_semi_recognizer(dict(type='UDA', tsa_schedule='cosine'))
+    with pytest.raises(TypeError, match='unexpected keyword'):
+        tiny_semi_recognizer(dict(type='SoftMatch', threshold=0.9))
