@@ -81,7 +81,8 @@ class Method:
         config (str): Config path.
         name (str): Its file name without ``.py``.
         kind (str): ``'supervised'`` (labeled only), ``'fixmatch'``
-            (APLTRecognizer without prototypes) or ``'aplt'``.
+            (APLTRecognizer without prototypes), ``'aplt'``, or a
+            SemiRecognizer's algorithm in lower case (``'flexmatch'``...).
         cfg (Config): The loaded config.
     """
 
@@ -239,7 +240,10 @@ def load_method(path: str) -> Method:
                              f'{dataset.get("type")!r}; the benchmark points '
                              f'{" or ".join(DATASET_TYPES)} at the splits')
     model = cfg.model
-    if model.get('type') != 'APLTRecognizer':
+    if model.get('type') == 'SemiRecognizer':
+        # A Table 1 baseline: named by its algorithm ('flexmatch', ...).
+        kind = str(model.algorithm.type).lower()
+    elif model.get('type') != 'APLTRecognizer':
         kind = 'supervised'
     elif model.get('prototype_head'):
         kind = 'aplt'
