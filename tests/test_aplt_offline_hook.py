@@ -1,4 +1,5 @@
 """APLT's schedule, offline phase and state through the user-facing tools."""
+import glob
 import os
 import os.path as osp
 import shutil
@@ -8,6 +9,8 @@ import torch
 from mmaction.registry import MODELS, TRANSFORMS
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
+from tensorboard.backend.event_processing.event_accumulator import \
+    EventAccumulator
 
 from aplt_mm.engine import APLTOfflineHook
 from aplt_mm.engine.hooks.aplt_offline_hook import strong_view_pipeline
@@ -87,9 +90,17 @@ def test_aplt_warmup_phase_online_then_test_with_prototypes(
         tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     opts = aplt_options(tiny_data, work_dir, max_epochs=2)
-    proc = run_tool(['tools/train.py', APLT, '--cfg-options', *opts])
+    proc = run_tool(
+        ['tools/train.py', APLT, '--tensorboard', '--cfg-options', *opts])
     log = proc.stdout + proc.stderr
     assert 'APLT offline phases after epochs [1]' in log
+    # One option turns TensorBoard on; the offline phase's figures are there.
+    events = glob.glob(str(work_dir / '*' / 'vis_data' / 'events.out.*'))
+    assert len(events) == 1, events
+    tags = EventAccumulator(events[0]).Reload().Tags()['scalars']
+    for tag in ('offline/num_kept', 'offline/coverage', 'loss_sup',
+                'acc/top1'):
+        assert tag in tags, (tag, tags)
     assert 'APLT offline phase after epoch 1 (clustering)' in log
     # Epoch 1 is warm-up (FixMatch only), epoch 2 is online (margin loss).
     epoch1 = [l for l in log.splitlines() if 'Epoch(train) [1]' in l]

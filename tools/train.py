@@ -1,6 +1,7 @@
 # Train a recognizer with an aplt_mm config; same arguments as MMAction2's
 # tools/train.py.
 import argparse
+import importlib.util
 import os
 import os.path as osp
 import sys
@@ -48,6 +49,12 @@ def parse_args():
         action=DictAction,
         help='override config options, e.g. '
         'model.semi_train_cfg.fixmatch_threshold=0.9')
+    parser.add_argument(
+        '--tensorboard',
+        action='store_true',
+        help='also log to TensorBoard (<work_dir>/<timestamp>/vis_data/; '
+        'needs `pip install tensorboard`): losses, accuracies and the '
+        'offline phases\' offline/* scalars')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -103,6 +110,15 @@ def merge_args(cfg, args):
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+
+    if args.tensorboard:
+        if importlib.util.find_spec('tensorboard') is None:
+            raise SystemExit('--tensorboard needs the tensorboard package: '
+                             'pip install tensorboard')
+        backends = cfg.visualizer.setdefault('vis_backends', [])
+        if not any(b.get('type') == 'TensorboardVisBackend'
+                   for b in backends):
+            backends.append(dict(type='TensorboardVisBackend'))
     return cfg
 
 
