@@ -1,17 +1,11 @@
 # MSR Action3D benchmark: FlexMatch (Zhang et al. 2021), 25% labels, TSN
 # ResNet-18
 # from scratch; the data and schedule of the FixMatch / APLT benchmark.
-_base_ = [
-    '../_base_/models/ssl_tsn_r18.py', '../_base_/datasets/msr3d_semi.py',
-    '../_base_/schedules/cpu_sgd_cosine_30e.py', '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/ssl_r18_msr3d.py']
 
 model = dict(
-    recognizer=dict(
-        backbone=dict(pretrained=None), cls_head=dict(num_classes=20)),
     algorithm=dict(
         type='FlexMatch',
         threshold=0.95,
         unlabeled_weight=1.0,
         threshold_warmup=True))
-default_hooks = dict(logger=dict(interval=10))
