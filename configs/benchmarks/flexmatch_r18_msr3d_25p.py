@@ -1,6 +1,6 @@
 # MSR Action3D benchmark: FlexMatch (Zhang et al. 2021), 25% labels, TSN
-# ResNet-18
-# from scratch; the data and schedule of the FixMatch / APLT benchmark.
+# ResNet-18 from scratch; the data and schedule of the FixMatch / APLT
+# benchmark.
 _base_ = ['../_base_/ssl_r18_msr3d.py']
 
 model = dict(

@@ -1,6 +1,6 @@
-# MSR Action3D benchmark: Mean Teacher (Tarvainen & Valpola 2017), 25%
-# labels, TSN ResNet-18 from scratch; the data and schedule of the FixMatch /
-# APLT benchmark.
+# MSR Action3D benchmark: Mean Teacher (Tarvainen & Valpola 2017), 25% labels,
+# TSN ResNet-18 from scratch; the data and schedule of the FixMatch / APLT
+# benchmark.
 _base_ = ['../_base_/ssl_r18_msr3d.py']
 
 model = dict(

@@ -1,5 +1,5 @@
-# MSR Action3D benchmark: labeled-only TSN ResNet-18 (from scratch) on 25%
-# of the cross-subject training clips.
+# MSR Action3D benchmark: labeled-only TSN ResNet-18 (from scratch) on 25% of
+# the cross-subject training clips.
 _base_ = [
     '../_base_/models/tsn_r18.py', '../_base_/datasets/msr3d_semi.py',
     '../_base_/schedules/cpu_sgd_cosine_30e.py',
