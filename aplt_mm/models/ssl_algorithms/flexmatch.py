@@ -33,7 +33,10 @@ class FlexMatch(SSLAlgorithm):
 
     ``selected_label`` (one entry per clip of the unlabeled list, sized on
     the first batch from the ``num_unlabeled`` meta key) is a buffer: it is
-    checkpointed and ``--resume`` restores it.
+    checkpointed and ``--resume`` restores it. Because its size is only
+    known from the first batch, mmengine's ``EMAHook`` (which copies
+    buffers into a model it built earlier) cannot be combined with
+    FlexMatch.
 
     Args:
         num_classes (int): Classes (set by :class:`SemiRecognizer`).
