@@ -1,18 +1,17 @@
 """Semi-supervised recognizer: FixMatch warm-up and APLT's online phase."""
 import logging
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Tuple
 
 import torch
-import torch.nn.functional as F
 from mmengine.logging import print_log
-from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...utils import check_keys, take_stored_shape
 from ..losses import fixmatch_loss, margin_loss, masked_cross_entropy
-from .semi_batch import (SemiBatch, check_finite_losses, split_semi_batch,
-                         target_stats)
+from .semi_base_recognizer import SemiBaseRecognizer
+from .semi_batch import (SemiBatch, check_finite_losses, labeled_cross_entropy,
+                         split_semi_batch, target_stats)
 
 # Options of ``semi_train_cfg`` with their defaults (APLT as in the paper).
 SEMI_TRAIN_DEFAULTS = dict(
@@ -48,7 +47,7 @@ CHOICES = dict(
 
 
 @MODELS.register_module()
-class APLTRecognizer(BaseModel):
+class APLTRecognizer(SemiBaseRecognizer):
     """Recognizer trained on labeled and unlabeled clips (FixMatch / APLT).
 
     Wraps any MMAction2 recognizer (``Recognizer2D`` for TSN/TSM,
@@ -107,8 +106,7 @@ class APLTRecognizer(BaseModel):
                  semi_test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(recognizer, data_preprocessor, init_cfg)
         self.semi_train_cfg = dict(
             SEMI_TRAIN_DEFAULTS,
             **check_keys(semi_train_cfg, SEMI_TRAIN_DEFAULTS,
@@ -118,10 +116,6 @@ class APLTRecognizer(BaseModel):
             **check_keys(semi_test_cfg, SEMI_TEST_DEFAULTS,
                          'model.semi_test_cfg'))
         self._check_choices()
-        self.recognizer = MODELS.build(recognizer)
-        if not getattr(self.recognizer, 'with_cls_head', False):
-            raise ValueError('model.recognizer needs a cls_head: it is the '
-                             'parametric classifier.')
         self.prototype_head = (
             MODELS.build(prototype_head) if prototype_head else None)
         if self.prototype_head is not None and \
@@ -157,10 +151,6 @@ class APLTRecognizer(BaseModel):
                              f'be in [0, 1], got {tau}')
 
     @property
-    def num_classes(self) -> int:
-        return self.recognizer.cls_head.num_classes
-
-    @property
     def with_prototypes(self) -> bool:
         """Whether an offline phase has installed prototypes."""
         return self.prototype_head is not None and bool(
@@ -189,14 +179,6 @@ class APLTRecognizer(BaseModel):
     # ------------------------------------------------------------------
     # Network pieces
     # ------------------------------------------------------------------
-    def extract_feat(self, inputs: torch.Tensor,
-                     test_mode: bool = False) -> Tuple:
-        """Backbone (+ neck) features and the kwargs the heads need."""
-        feats, kwargs = self.recognizer.extract_feat(
-            inputs, stage='neck', test_mode=test_mode)
-        kwargs.pop('loss_aux', None)
-        return feats, kwargs
-
     @torch.no_grad()
     def offline_outputs(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
         """What an offline phase needs of a batch of (normalised) clips.
@@ -240,7 +222,8 @@ class APLTRecognizer(BaseModel):
 
         losses = dict()
         # Eq. 1: labeled clips, weak view, ground truth.
-        losses['loss_sup'] = self._cross_entropy(logits_weak_l, batch.labels)
+        losses['loss_sup'] = labeled_cross_entropy(logits_weak_l,
+                                                   batch.labels)
         # Eq. 2: unlabeled clips, strong view, confident weak-view targets.
         fixmatch = fixmatch_loss(logits_weak_u, logits_strong_u,
                                  cfg['fixmatch_threshold'])
@@ -297,14 +280,6 @@ class APLTRecognizer(BaseModel):
         targets = self.offline_labels[index]
         return targets, targets >= 0
 
-    @staticmethod
-    def _cross_entropy(logits: torch.Tensor,
-                       labels: torch.Tensor) -> torch.Tensor:
-        if len(labels) == 0:
-            # A batch without labeled clips contributes no supervised term.
-            return logits.sum() * 0
-        return F.cross_entropy(logits, labels)
-
     # ------------------------------------------------------------------
     # Inference
     # ------------------------------------------------------------------
@@ -324,20 +299,3 @@ class APLTRecognizer(BaseModel):
             return self.recognizer.predict(inputs, data_samples)
         feats, kwargs = self.extract_feat(inputs, test_mode=True)
         return self.prototype_head.predict(feats, data_samples, **kwargs)
-
-    def _forward(self, inputs: torch.Tensor) -> List:
-        feats, _ = self.extract_feat(inputs, test_mode=True)
-        return feats
-
-    def forward(self,
-                inputs,
-                data_samples: Optional[SampleList] = None,
-                mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self._forward(inputs)
-        raise RuntimeError(f'Invalid mode "{mode}": use loss, predict or '
-                           'tensor.')

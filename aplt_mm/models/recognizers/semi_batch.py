@@ -1,7 +1,9 @@
-"""A multi-view semi-supervised batch split into its named parts."""
-from typing import Dict, NamedTuple
+"""A multi-view semi-supervised batch split into its named parts, and the
+small pieces every semi-supervised recognizer and algorithm shares."""
+from typing import Dict, NamedTuple, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmaction.utils import SampleList
 
 from ...utils import gt_labels_of, is_labeled_mask
@@ -85,3 +87,22 @@ def check_finite_losses(losses: Dict[str, torch.Tensor]) -> None:
                 f'{name} is {value.item()}: training diverged. Lower the '
                 'learning rate (optim_wrapper.optimizer.lr) or check the '
                 'input data.')
+
+
+def neck_features(recognizer, inputs: torch.Tensor,
+                  test_mode: bool = False) -> Tuple:
+    """Backbone (+ neck) features of an MMAction2 recognizer and the kwargs
+    its heads need (``num_segs``...), without the auxiliary loss."""
+    feats, kwargs = recognizer.extract_feat(
+        inputs, stage='neck', test_mode=test_mode)
+    kwargs.pop('loss_aux', None)
+    return feats, kwargs
+
+
+def labeled_cross_entropy(logits: torch.Tensor,
+                          labels: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of the labeled clips; a batch without any contributes
+    a zero that still belongs to the graph."""
+    if len(labels) == 0:
+        return logits.sum() * 0
+    return F.cross_entropy(logits, labels)

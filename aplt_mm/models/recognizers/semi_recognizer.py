@@ -1,17 +1,17 @@
 """A recognizer trained by any semi-supervised algorithm of Table 1."""
-from typing import Dict, Optional
+from typing import Dict
 
 import torch
-from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ..ssl_algorithms import SemiLogits, SSLAlgorithm, training_progress
+from .semi_base_recognizer import SemiBaseRecognizer
 from .semi_batch import check_finite_losses, split_semi_batch, target_stats
 
 
 @MODELS.register_module()
-class SemiRecognizer(BaseModel):
+class SemiRecognizer(SemiBaseRecognizer):
     """Any MMAction2 recognizer trained by a selectable SSL algorithm.
 
     The baselines of the paper's Table 1 share everything but the loss:
@@ -52,11 +52,7 @@ class SemiRecognizer(BaseModel):
                  algorithm: ConfigType,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.recognizer = MODELS.build(recognizer)
-        if not getattr(self.recognizer, 'with_cls_head', False):
-            raise ValueError('model.recognizer needs a cls_head.')
+        super().__init__(recognizer, data_preprocessor, init_cfg)
         self.algorithm = MODELS.build(
             algorithm, default_args=dict(num_classes=self.num_classes))
         if not isinstance(self.algorithm, SSLAlgorithm):
@@ -66,13 +62,8 @@ class SemiRecognizer(BaseModel):
                 'FlexMatch, FreeMatch, SoftMatch)')
         self.algorithm.setup(self.recognizer)
 
-    @property
-    def num_classes(self) -> int:
-        return self.recognizer.cls_head.num_classes
-
     def _logits(self, inputs: torch.Tensor) -> torch.Tensor:
-        feats, kwargs = self.recognizer.extract_feat(inputs, stage='neck')
-        kwargs.pop('loss_aux', None)
+        feats, kwargs = self.extract_feat(inputs)
         return self.recognizer.cls_head(feats, **kwargs)
 
     def loss(self, inputs: Dict[str, torch.Tensor],
@@ -101,22 +92,3 @@ class SemiRecognizer(BaseModel):
         losses.update(unlabeled.stats)
         check_finite_losses(losses)
         return losses
-
-    def predict(self, inputs: torch.Tensor,
-                data_samples: SampleList) -> SampleList:
-        """Predict with the wrapped recognizer."""
-        return self.recognizer.predict(inputs, data_samples)
-
-    def forward(self,
-                inputs,
-                data_samples: Optional[SampleList] = None,
-                mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            feats, _ = self.recognizer.extract_feat(inputs, test_mode=True)
-            return feats
-        raise RuntimeError(f'Invalid mode "{mode}": use loss, predict or '
-                           'tensor')

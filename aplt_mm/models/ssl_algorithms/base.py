@@ -2,11 +2,10 @@
 from typing import Dict, NamedTuple, Optional
 
 import torch
-import torch.nn.functional as F
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModule
 
-from ..recognizers.semi_batch import SemiBatch
+from ..recognizers.semi_batch import SemiBatch, labeled_cross_entropy
 
 
 class SemiLogits(NamedTuple):
@@ -82,9 +81,7 @@ class SSLAlgorithm(BaseModule):
     def supervised_loss(self, logits: torch.Tensor, labels: torch.Tensor,
                         progress: float) -> torch.Tensor:
         """Cross-entropy of the labeled clips' weak view (0 without any)."""
-        if len(labels) == 0:
-            return logits.sum() * 0
-        return F.cross_entropy(logits, labels)
+        return labeled_cross_entropy(logits, labels)
 
     def unlabeled_loss(self, logits: SemiLogits, batch: SemiBatch,
                        progress: float) -> UnlabeledLoss:

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import ExponentialMovingAverage
 
-from ..recognizers.semi_batch import SemiBatch
+from ..recognizers.semi_batch import SemiBatch, neck_features
 from .base import SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability
 
 
@@ -81,8 +81,7 @@ class MeanTeacher(SSLAlgorithm):
         teacher = self.teacher.module
         mode = teacher.training
         teacher.eval()
-        feats, kwargs = teacher.extract_feat(inputs, stage='neck')
-        kwargs.pop('loss_aux', None)
+        feats, kwargs = neck_features(teacher, inputs)
         logits = teacher.cls_head(feats, **kwargs)
         teacher.train(mode)
         return logits
