@@ -85,6 +85,7 @@ def test_backbone_swap_trains_warmup_and_online_steps(name):
     model = MODELS.build(cfg.model)
     model.init_weights()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    model.offline_schedule_attached = True  # as APLTOfflineHook does
     # Warm-up step: FixMatch only.
     log = model.train_step(semi_batch(shape), optim)
     assert {'loss_sup', 'loss_unsup'} <= set(log)
@@ -92,7 +93,7 @@ def test_backbone_swap_trains_warmup_and_online_steps(name):
     # Online step: prototypes and pseudo-labels installed.
     dim = model.prototype_head.in_channels
     model.prototype_head.set_prototypes(torch.randn(12, dim))
-    model.set_offline_labels(torch.tensor([3, -1]))
+    model.offline_labels = torch.tensor([3, -1])
     log = model.train_step(semi_batch(shape), optim)
     assert {'loss_margin_sup', 'loss_margin_unsup'} <= set(log)
     assert all(torch.isfinite(torch.as_tensor(v)) for v in log.values())
