@@ -259,10 +259,11 @@ def test_prototype_head_pools_gcn_outputs_like_gcn_head():
                  in_channels=8)).pool(x)
 
 
-def test_semi_model_trains_on_a_skeleton_batch(pose_pkl):
-    """The APLT config's model takes a packed skeleton batch end to end."""
+@pytest.mark.parametrize('config', ['aplt_stgcn_msr3d', 'aplt_aagcn_msr3d'])
+def test_semi_model_trains_on_a_skeleton_batch(pose_pkl, config):
+    """The APLT configs' models take a packed skeleton batch end to end."""
     cfg = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs/skeleton/aplt_stgcn_msr3d.py'))
+        osp.join(REPO_ROOT, 'configs/skeleton', config + '.py'))
     cfg.model.recognizer.cls_head.num_classes = 3
     cfg.model.prototype_head.num_classes = 3
     model = MODELS.build(cfg.model)
