@@ -316,3 +316,16 @@ def test_convert_msr_layout_into_a_pose_pickle(tmp_path):
              labeled_split='xsub_train', unlabeled_split='xsub_val',
              num_classes=2))
     assert (ds.num_labeled, ds.num_unlabeled) == (2, 2)
+
+
+def test_normalize_body_size_scales_the_reference_bone():
+    norm = TRANSFORMS.build(dict(type='NormalizeBodySize', bone=(0, 1)))
+    kp = np.zeros((1, 3, 4, 3), np.float32)
+    kp[0, :, 0] = [0, 1, 0]
+    kp[0, :, 1] = [[0, 3, 0], [0, 5, 0], [0, 4, 0]]  # bone lengths 2, 4, 3
+    kp[0, :, 2] = 1.5
+    out = norm(dict(keypoint=kp.copy(), label=2))
+    assert out['label'] == 2
+    np.testing.assert_allclose(out['keypoint'], kp / 3)  # the median
+    with pytest.raises(ValueError, match='two joint indices'):
+        TRANSFORMS.build(dict(type='NormalizeBodySize', bone=(1, 1)))

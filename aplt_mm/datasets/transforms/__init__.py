@@ -1,9 +1,10 @@
 from .multi_view import MultiView
+from .skeleton_normalize import NormalizeBodySize
 from .skeleton_views import (JointJitter, RandomJointDropout,
                              RandomSkeletonAffine, RandomTemporalCrop,
                              SkeletonFlip)
 
 __all__ = [
-    'JointJitter', 'MultiView', 'RandomJointDropout', 'RandomSkeletonAffine',
-    'RandomTemporalCrop', 'SkeletonFlip'
+    'JointJitter', 'MultiView', 'NormalizeBodySize', 'RandomJointDropout',
+    'RandomSkeletonAffine', 'RandomTemporalCrop', 'SkeletonFlip'
 ]
