@@ -3,6 +3,7 @@ from typing import Callable, Dict, List, Union
 
 from mmaction.registry import DATASETS
 
+from .semi_data_list import semi_data_list
 from .video_dataset import VideoListDataset
 
 
@@ -50,32 +51,11 @@ class SemiVideoDataset(VideoListDataset):
         labeled = self._load_records(self.ann_file)
         unlabeled = self._load_records(
             self.unlabeled_ann_file, require_label=False)
-        overlap = {r.filename for r in labeled} & {
-            r.filename for r in unlabeled}
-        if overlap:
-            raise ValueError(
-                f'{len(overlap)} clips are both in {self.ann_file} and '
-                f'{self.unlabeled_ann_file}, e.g. {sorted(overlap)[0]}')
-        if self.num_classes is not None:
-            # Seeded clustering needs an anchor per class, and a class no
-            # labeled clip shows cannot be learned; say so before training.
-            missing = sorted(
-                set(range(self.num_classes)) - {r.label for r in labeled})
-            if missing:
-                raise ValueError(
-                    f'{self.ann_file} has no labeled clip of classes '
-                    f'{missing} (num_classes={self.num_classes}); make the '
-                    'split with a larger ratio (tools/make_split.py).')
         self.num_labeled, self.num_unlabeled = len(labeled), len(unlabeled)
-        data_list = [
-            dict(self._info(r), is_labeled=True, unlabeled_index=-1,
-                 true_label=r.label, num_unlabeled=len(unlabeled))
-            for r in labeled
-        ]
-        data_list += [
-            dict(self._info(r), label=-1, is_labeled=False,
-                 unlabeled_index=i, true_label=r.label,
-                 num_unlabeled=len(unlabeled))
-            for i, r in enumerate(unlabeled)
-        ]
-        return data_list
+        return semi_data_list(
+            [self._info(r) for r in labeled],
+            [self._info(r) for r in unlabeled],
+            key='filename',
+            labeled_name=self.ann_file,
+            unlabeled_name=self.unlabeled_ann_file,
+            num_classes=self.num_classes)

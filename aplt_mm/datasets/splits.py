@@ -79,20 +79,49 @@ def stratified_split(records: Sequence[VideoRecord], ratio: float,
             labeled clip (the message names those classes with their sizes and
             the smallest ratio that gives every class a labeled clip).
     """
-    _check_ratio(ratio)
-    if (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)
-            or seed < 0):
-        raise ValueError(f'seed must be a non-negative int, got {seed!r}')
-    if len(records) == 0:
-        raise ValueError('cannot split an empty list of clips')
-
-    indices_per_class: Dict[int, List[int]] = defaultdict(list)
-    for i, record in enumerate(records):
+    for record in records:
         if record.label < 0:
             raise ValueError(
                 f'clip {record.filename!r} (line {record.lineno}) has no '
                 'label; a stratified split needs every clip labeled')
-        indices_per_class[record.label].append(i)
+    is_labeled = stratified_mask([r.label for r in records], ratio, seed)
+    labeled = [r for r, lab in zip(records, is_labeled) if lab]
+    unlabeled = [r for r, lab in zip(records, is_labeled) if not lab]
+    return labeled, unlabeled
+
+
+def stratified_mask(labels: Sequence[int], ratio: float,
+                    seed: int) -> np.ndarray:
+    """Which clips of a labeled list the stratified split labels.
+
+    The rule of :func:`stratified_split`, on bare labels, for data that are
+    not video lists (e.g. the splits of a pose pickle).
+
+    Args:
+        labels (Sequence[int]): Label of every clip, each >= 0.
+        ratio (float): Fraction of each class to label, in (0, 1).
+        seed (int): Non-negative seed of the random generator.
+
+    Returns:
+        np.ndarray: ``bool [len(labels)]``, True for the labeled clips.
+
+    Raises:
+        ValueError: As :func:`stratified_split`.
+    """
+    _check_ratio(ratio)
+    if (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)
+            or seed < 0):
+        raise ValueError(f'seed must be a non-negative int, got {seed!r}')
+    if len(labels) == 0:
+        raise ValueError('cannot split an empty list of clips')
+
+    indices_per_class: Dict[int, List[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        if label < 0:
+            raise ValueError(
+                f'clip {i} has no label (-1); a stratified split needs '
+                'every clip labeled')
+        indices_per_class[label].append(i)
     classes = sorted(indices_per_class)
 
     n_lab = {c: num_labeled(ratio, len(indices_per_class[c])) for c in classes}
@@ -115,12 +144,10 @@ def stratified_split(records: Sequence[VideoRecord], ratio: float,
             f'use ratio >= {r_fix:g}')
 
     rng = np.random.default_rng(seed)
-    is_labeled = np.zeros(len(records), dtype=bool)
+    is_labeled = np.zeros(len(labels), dtype=bool)
     for c in classes:
         idx = np.asarray(indices_per_class[c])
         perm = rng.permutation(len(idx))
         is_labeled[idx[perm[:n_lab[c]]]] = True
 
-    labeled = [r for r, lab in zip(records, is_labeled) if lab]
-    unlabeled = [r for r, lab in zip(records, is_labeled) if not lab]
-    return labeled, unlabeled
+    return is_labeled

@@ -90,3 +90,34 @@ KINECT_V1_20 = SkeletonLayout(
     joint_parts=(1, 1, 1, 1, 1, 1, 1, 2, 3, 2, 3, 2, 3, 4, 5, 4, 5, 4, 5, 0),
     part_names=('head', 'torso', 'arm_a', 'arm_b', 'leg_a', 'leg_b'),
 )
+
+
+def graph_layout(layout: SkeletonLayout, center: str) -> dict:
+    """The layout as an MMAction2 custom graph (``graph_cfg.layout``).
+
+    MMAction2's ``Graph`` takes ``num_node``, ``center`` (the joint that
+    spatial partitions measure distances from) and ``inward`` edges, each
+    ``(outer, inner)`` joint: the bones reversed.
+
+    Args:
+        layout (SkeletonLayout): The skeleton.
+        center (str): Name of the centre joint.
+
+    Returns:
+        dict: ``dict(num_node=V, inward=[(j, i), ...], center=c)``.
+    """
+    return dict(
+        num_node=layout.num_joints,
+        inward=[(j, i) for i, j in layout.bones],
+        center=layout.index(center))
+
+
+def mirror_pairs(layout: SkeletonLayout) -> Tuple[Tuple[int, int], ...]:
+    """Joint pairs a mirror image swaps: ``<name>_a`` with ``<name>_b``.
+
+    Which side is the subject's left does not matter: a mirror swaps the
+    two sides either way.
+    """
+    names = layout.joint_names
+    return tuple((i, names.index(n[:-2] + '_b')) for i, n in enumerate(names)
+                 if n.endswith('_a') and n[:-2] + '_b' in names)

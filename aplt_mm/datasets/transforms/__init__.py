@@ -1,3 +1,10 @@
 from .multi_view import MultiView
+from .skeleton_normalize import NormalizeBodySize
+from .skeleton_views import (JointJitter, RandomJointDropout,
+                             RandomSkeletonAffine, RandomTemporalCrop,
+                             SkeletonFlip)
 
-__all__ = ['MultiView']
+__all__ = [
+    'JointJitter', 'MultiView', 'NormalizeBodySize', 'RandomJointDropout',
+    'RandomSkeletonAffine', 'RandomTemporalCrop', 'SkeletonFlip'
+]

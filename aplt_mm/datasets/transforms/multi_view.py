@@ -5,6 +5,9 @@ from typing import Dict, List
 from mmcv.transforms import BaseTransform, Compose
 from mmaction.registry import TRANSFORMS
 
+# The array a view produces, in PackActionInputs' order of preference.
+INPUT_KEYS = ('imgs', 'heatmap_imgs', 'keypoint')
+
 
 @TRANSFORMS.register_module()
 class MultiView(BaseTransform):
@@ -13,14 +16,17 @@ class MultiView(BaseTransform):
     The clip is decoded and its frames sampled once, before this transform;
     each view pipeline then gets its own deep copy of the frames (mmaction's
     ``Flip`` works in place) and its own random draws. After this transform,
-    ``results[name]`` holds each view's formatted array and ``imgs`` is
-    dropped; pack the views with
+    ``results[name]`` holds each view's formatted array (its ``imgs``, or
+    for skeletons its ``keypoint``) and the source array is dropped; pack
+    the views with
     ``PackActionInputs(collect_keys=tuple(views))``, which makes
     ``inputs`` a dict ``{name: tensor}``.
 
     Typical semi-supervised use: a ``weak`` view (random resized crop +
     flip) and a ``strong`` view (the weak ops + RandAugment applied alike to
-    every frame + random erasing).
+    every frame + random erasing). For skeletons the decoded clip is the
+    normalised keypoint sequence and each view samples its own frames
+    (``configs/_base_/datasets/msr3d_pose_semi.py``).
 
     Args:
         **views (list[dict]): Keyword per view name; the value is that
@@ -45,12 +51,17 @@ class MultiView(BaseTransform):
         outputs = {}
         for name, pipeline in self.views.items():
             view = pipeline(copy.deepcopy(results))
-            outputs[name] = view['imgs']
+            key = next((k for k in INPUT_KEYS if k in view), None)
+            if key is None:
+                raise KeyError(f'MultiView: view {name!r} produced none of '
+                               f'{INPUT_KEYS}')
+            outputs[name] = view[key]
             # Shape keys of the first view describe the packed sample.
             for key in ('img_shape', 'input_shape', 'num_clips', 'clip_len'):
                 if key in view and key not in outputs:
                     outputs[key] = view[key]
-        results.pop('imgs', None)
+        for key in INPUT_KEYS + ('keypoint_score', ):
+            results.pop(key, None)
         results.update(outputs)
         return results
 

@@ -14,7 +14,9 @@ class PrototypeHead(FeatureHead):
     Pooling follows mmaction's ``FeatureHead`` (per-frame 2-D maps with
     ``num_segs`` for TSN/TSM, NCTHW maps for X3D/SlowOnly/C3D, token
     vectors for TimeSformer, ``(slow, fast)`` tuples with
-    ``backbone_name='slowfast'``), giving one feature ``F`` per clip. The
+    ``backbone_name='slowfast'``, ``[N, M, C, T, V]`` skeleton graphs of
+    ST-GCN / AAGCN with ``backbone_name='gcn'``: the mean over persons,
+    frames and joints, as ``GCNHead``), giving one feature ``F`` per clip. The
     logits are
 
     .. math:: s_c = F \\cdot \\rho_c / T
@@ -43,7 +45,8 @@ class PrototypeHead(FeatureHead):
         normalize (bool): L2-normalise features and prototypes. Default True.
         temperature (float): Softmax temperature ``T``. Default 0.1.
         spatial_type, temporal_type, backbone_name, num_segments: Pooling
-            options of ``FeatureHead``.
+            options of ``FeatureHead`` (``backbone_name``: ``'tsm'``,
+            ``'slowfast'``, ``'gcn'`` or None).
         average_clips (str): How to merge multi-clip test scores
             (``'prob'``, ``'score'`` or None). Default ``'prob'``.
     """
@@ -88,7 +91,7 @@ class PrototypeHead(FeatureHead):
                 f'{type(self).__name__} pooled features of shape '
                 f'{tuple(feats.shape)}, expected [N, {self.in_channels}]: '
                 'set in_channels to the backbone output width (and '
-                'backbone_name for TSM/SlowFast).')
+                "backbone_name: 'tsm', 'slowfast', or 'gcn' for ST-GCN).")
         return feats
 
     def embed(self, feats: torch.Tensor) -> torch.Tensor:

@@ -4,6 +4,7 @@ from typing import Dict, NamedTuple, Tuple
 
 import torch
 import torch.nn.functional as F
+from mmaction.models import RecognizerGCN
 from mmaction.utils import SampleList
 
 from ...utils import gt_labels_of, is_labeled_mask
@@ -93,8 +94,10 @@ def neck_features(recognizer, inputs: torch.Tensor,
                   test_mode: bool = False) -> Tuple:
     """Backbone (+ neck) features of an MMAction2 recognizer and the kwargs
     its heads need (``num_segs``...), without the auxiliary loss."""
+    # RecognizerGCN has no neck stage (it returns None for 'neck').
+    stage = 'backbone' if isinstance(recognizer, RecognizerGCN) else 'neck'
     feats, kwargs = recognizer.extract_feat(
-        inputs, stage='neck', test_mode=test_mode)
+        inputs, stage=stage, test_mode=test_mode)
     kwargs.pop('loss_aux', None)
     return feats, kwargs
 

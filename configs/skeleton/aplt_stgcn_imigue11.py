@@ -1,0 +1,24 @@
+# APLT with ST-GCN on iMiGUE-11 skeletons; data options in
+# ./_base_/stgcn_imigue11.py.
+_base_ = ['./_base_/stgcn_imigue11.py']
+
+model = dict(
+    _delete_=True,
+    type='APLTRecognizer',
+    recognizer={{_base_.model}},
+    prototype_head=dict(
+        type='PrototypeHead',
+        num_classes={{_base_.num_classes}},
+        in_channels=64,
+        backbone_name='gcn',
+        normalize=True,
+        temperature=0.1),
+    semi_train_cfg=dict(
+        fixmatch_threshold=0.95,
+        unlabeled_weight=1.0,
+        margin_weight=1.0,
+        margin_view='strong',
+        margin_targets='offline'),
+    semi_test_cfg=dict(predict_with='prototype_head'),
+    data_preprocessor=dict(type='MultiViewDataPreprocessor'))
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=10, interval=5)]

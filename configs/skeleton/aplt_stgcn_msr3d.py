@@ -1,0 +1,17 @@
+# APLT with ST-GCN on MSR Action3D skeletons: FixMatch warm-up, then an
+# offline phase (clustering, prototypes) every `interval` epochs and the
+# margin loss against the prototypes; the prototype classifier predicts.
+_base_ = ['./_base_/semi_stgcn_msr3d.py']
+
+model = dict(
+    prototype_head=dict(
+        type='PrototypeHead',
+        num_classes={{_base_.num_classes}},
+        in_channels=64,
+        backbone_name='gcn',
+        normalize=True,
+        temperature=0.1),
+    semi_train_cfg=dict(
+        margin_weight=1.0, margin_view='strong', margin_targets='offline'),
+    semi_test_cfg=dict(predict_with='prototype_head'))
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=10, interval=5)]

@@ -1,0 +1,10 @@
+# Labeled-only ST-GCN on MSR Action3D: the labeled part of the
+# semi-supervised split (label_ratio, split_seed) in the batches the
+# semi-supervised runs draw (LabeledPartSampler), so it takes as many
+# optimizer steps.
+_base_ = ['./_base_/stgcn_msr3d.py']
+
+train_dataloader = dict(
+    batch_size={{_base_.labeled_batch_size}},
+    sampler=dict(type='LabeledPartSampler'),
+    dataset=dict(pipeline={{_base_.labeled_train_pipeline}}))
