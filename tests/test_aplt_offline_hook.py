@@ -157,7 +157,7 @@ def test_aplt_warmup_phase_online_then_test_with_prototypes(
     table = (tmp_path / 'probe.md').read_text()
     rows = [line for line in table.splitlines() if line.startswith('| paper')
             or line.startswith('| recommended')]
-    assert len(rows) == 16, table
+    assert len(rows) == 18, table
     paper = rows[0].split('|')
     assert paper[1].strip() == 'paper'
     # Accuracies are percentages; clusters used is k/3.

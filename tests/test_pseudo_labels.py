@@ -164,12 +164,24 @@ def test_eq7_reductions_by_hand():
     assert nothing.item() == 0 and nothing.requires_grad
 
 
+def test_agreement_selection_by_hand():
+    logits = torch.tensor([[2., 0.], [0., 1.], [3., 1.], [0., 5.]])
+    sel = select_pseudo_labels('agreement', torch.tensor([0, 0, 1, 1]),
+                               torch.ones(4), 2, classifier_logits=logits)
+    assert sel.keep.tolist() == [True, False, False, True]
+    with pytest.raises(ValueError, match="classifier's logits"):
+        select_pseudo_labels('agreement', torch.tensor([0]), torch.ones(1),
+                             2)
+
+
 def test_defaults_are_the_recommended_options_and_paper_is_literal():
     xl, yl, xu, yu = three_blobs()
-    default = cluster_pseudo_labels(xl, yl, xu, 3)
-    assert default.center is not None  # centered geometry
-    assert default.keep.float().mean().item() == pytest.approx(0.5)
+    # A classifier right on the first two classes, wrong on the third.
+    logits = torch.nn.functional.one_hot(torch.tensor([0, 1, 0])[yu], 3)
+    default = cluster_pseudo_labels(xl, yl, xu, 3,
+                                    classifier_logits=logits.float())
     assert accuracy(default, yu) == 1.0
+    assert default.keep.tolist() == (yu < 2).tolist()
     paper = cluster_pseudo_labels(xl, yl, xu, 3, xl + 0.01, yl,
                                   **PAPER_OPTIONS)
     assert paper.center is None
@@ -196,5 +208,7 @@ def test_bad_input_names_the_option_or_the_input():
     with pytest.raises(ValueError, match="clustering='kmeans'"):
         cluster_pseudo_labels(xl, yl, xu, 3, clustering='kmeans',
                               assignment='sinkhorn')
+    with pytest.raises(ValueError, match='classifier_logits must have'):
+        cluster_pseudo_labels(xl, yl, xu, 3, classifier_logits=torch.ones(2))
     with pytest.raises(KeyError, match='model.offline_labeler'):
         ClusteringLabeler(geometri='l2')

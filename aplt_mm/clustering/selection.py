@@ -16,6 +16,12 @@ Rules, each a function of the assignments and the distances:
   margin ``d_2nd - d_assigned`` (``rank_by='margin'``) or the smallest
   distance (``rank_by='distance'``). Coverage is fixed by design and no
   class is emptied.
+- ``'agreement'``: keep a clip when the clustering and the parametric
+  classifier (its argmax on the same clean view) name the same class. Two
+  mechanisms that err differently rarely agree on a wrong label (the
+  co-training argument; APLT's section 3.5 makes the same point for
+  asynchronous labels), so the agreeing subset is far more precise than
+  either alone, at a coverage set by the data rather than a parameter.
 - ``'all'``: keep every assignment (the "no SAT" ablation).
 """
 import math
@@ -26,7 +32,7 @@ from torch import Tensor
 
 from .thresholds import adaptive_thresholds
 
-SELECTIONS = ('eq4', 'freematch', 'ranked', 'all')
+SELECTIONS = ('eq4', 'freematch', 'ranked', 'agreement', 'all')
 RANK_BY = ('margin', 'distance')
 
 
@@ -37,7 +43,8 @@ class Selection(NamedTuple):
         keep: ``[Nu]`` bool, True for a kept pseudo-label.
         thresholds: ``[C]`` the rule's per-class cut, in its own unit
             (a distance for ``eq4``, a confidence for ``freematch``, a score
-            for ``ranked``, 0 for ``all``); for logs and the head's buffer.
+            for ``ranked``, 0 for ``agreement`` and ``all``); for logs and
+            the head's buffer.
     """
     keep: Tensor
     thresholds: Tensor
@@ -56,7 +63,9 @@ def select_pseudo_labels(rule: str,
                          sq_dists: Optional[Tensor] = None,
                          fraction: float = 0.5,
                          rank_by: str = 'margin',
-                         temperature: float = 0.05) -> Selection:
+                         temperature: float = 0.05,
+                         classifier_logits: Optional[Tensor] = None
+                         ) -> Selection:
     """Apply a selection rule (module docstring).
 
     Args:
@@ -69,10 +78,18 @@ def select_pseudo_labels(rule: str,
         fraction: Share kept per class by ``ranked``, in (0, 1].
         rank_by: ``'margin'`` or ``'distance'`` (``ranked``).
         temperature: ``T`` of the soft assignment (``freematch``).
+        classifier_logits: ``[Nu, C]`` the parametric classifier's logits
+            on the clips (``agreement``).
     """
     if rule == 'eq4':
         result = adaptive_thresholds(distances, assignments, num_classes)
         return Selection(result.keep, result.class_thresholds)
+    if rule == 'agreement':
+        if classifier_logits is None:
+            raise ValueError("selection='agreement' needs the parametric "
+                             "classifier's logits of the unlabeled clips")
+        return Selection(classifier_logits.argmax(1) == assignments,
+                         distances.new_zeros(num_classes))
     if rule == 'all':
         return Selection(torch.ones_like(assignments, dtype=torch.bool),
                          distances.new_zeros(num_classes))

@@ -39,7 +39,8 @@ class ClusteringLabeler:
         result = cluster_pseudo_labels(
             feats.labeled, feats.labels, feats.unlabeled, num_classes,
             feats.augmented, feats.augmented_labels
-            if feats.augmented is not None else None, **self.options)
+            if feats.augmented is not None else None,
+            classifier_logits=feats.unlabeled_logits, **self.options)
         return PhaseResult(
             prototypes=result.prototypes,
             center=result.center,

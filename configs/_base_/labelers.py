@@ -12,15 +12,15 @@ paper_labeler = dict(
     assignment='nearest',
     prior='labeled',
     selection='eq4')
-# APLT-robust (docs/benchmarks.md has the measurements): centered cosine
-# geometry, each class's strong copies aligned to its clean labeled mean,
-# a balanced Sinkhorn assignment (class shares of the labeled split) that
-# cannot collapse, the largest-margin half of each class kept.
+# APLT-robust (docs/benchmarks.md has the measurements): the paper's
+# geometry and labeled-augmentation with a balanced Sinkhorn assignment
+# (class shares of the labeled split) that cannot collapse, keeping the
+# pseudo-labels on which the clustering and the parametric classifier agree.
 robust_labeler = dict(
     type='ClusteringLabeler',
-    geometry='center_l2',
-    labeled_aug='aligned',
+    geometry='l2',
+    labeled_aug='anchors',
     clustering='seeded_kmeans',
     assignment='sinkhorn',
     prior='labeled',
-    selection='ranked')
+    selection='agreement')

@@ -44,24 +44,23 @@ from aplt_mm.labelers import (ClusteringLabeler,  # noqa: E402
 
 
 def option_grid() -> List[Tuple[str, Dict]]:
-    """(name, options): the paper, each change alone, the recommended set
-    and each of its choices reverted to the paper's."""
+    """(name, options): the paper's set, each alternative alone, the
+    recommended set and each of its choices changed."""
     paper = dict(PAPER_OPTIONS, prior='labeled')
     robust = dict(RECOMMENDED_OPTIONS)
-    grid = [('paper', paper)]
-    changes = [('geometry', 'raw'), ('geometry', 'center_l2'),
-               ('labeled_aug', 'off'), ('labeled_aug', 'init'),
-               ('labeled_aug', 'aligned'), ('assignment', 'sinkhorn'),
-               ('selection', 'freematch'), ('selection', 'ranked'),
-               ('selection', 'all')]
-    grid += [(f'paper, {k}={v}', dict(paper, **{k: v}))
-             for k, v in changes]
-    grid.append(('recommended', robust))
-    grid += [(f'recommended, {k}={paper[k]}', dict(robust, **{k: paper[k]}))
-             for k in ('geometry', 'labeled_aug', 'assignment', 'selection')]
-    grid.append(('recommended, prior=uniform',
-                 dict(robust, prior='uniform')))
-    return grid
+    alone = [('geometry', 'raw'), ('geometry', 'center_l2'),
+             ('labeled_aug', 'off'), ('labeled_aug', 'init'),
+             ('labeled_aug', 'aligned'), ('assignment', 'sinkhorn'),
+             ('selection', 'freematch'), ('selection', 'ranked'),
+             ('selection', 'agreement'), ('selection', 'all')]
+    changed = [('assignment', 'nearest'), ('selection', 'eq4'),
+               ('selection', 'ranked'), ('geometry', 'center_l2'),
+               ('labeled_aug', 'aligned'), ('prior', 'uniform')]
+    return [('paper', paper)] + [
+        (f'paper, {k}={v}', dict(paper, **{k: v})) for k, v in alone
+    ] + [('recommended', robust)] + [
+        (f'recommended, {k}={v}', dict(robust, **{k: v})) for k, v in changed
+    ]
 
 
 def extract(cfg: Config, checkpoint: str) -> Tuple[OfflineFeatures, torch.
@@ -147,7 +146,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
-    for path in (args.config, args.checkpoint, args.features):
+    needed = (args.config, args.features or args.checkpoint)
+    for path in needed:
         if path is not None and not osp.isfile(path):
             sys.exit(f'probe_offline_phase.py: error: no file {path}')
     cfg = Config.fromfile(args.config)
