@@ -1,3 +1,4 @@
-from .semi_supervised_sampler import SemiSupervisedSampler
+from .semi_supervised_sampler import (SemiSupervisedBatchSampler,
+                                      SemiSupervisedSampler)
 
-__all__ = ['SemiSupervisedSampler']
+__all__ = ['SemiSupervisedBatchSampler', 'SemiSupervisedSampler']
