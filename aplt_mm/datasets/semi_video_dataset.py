@@ -1,4 +1,5 @@
 """Labeled and unlabeled clips of a semi-supervised split in one dataset."""
+import os.path as osp
 from typing import Callable, Dict, List, Union
 
 from mmaction.registry import DATASETS
@@ -46,16 +47,23 @@ class SemiVideoDataset(VideoListDataset):
         self.num_unlabeled = 0
         super().__init__(ann_file, pipeline=pipeline, **kwargs)
 
+    def _file(self, record) -> str:
+        return osp.normpath(osp.join(self.video_root, record.filename))
+
     def load_data_list(self) -> List[dict]:
         labeled = self._load_records(self.ann_file)
         unlabeled = self._load_records(
             self.unlabeled_ann_file, require_label=False)
-        overlap = {r.filename for r in labeled} & {
-            r.filename for r in unlabeled}
+        # Compare the files, not the strings: './a.mp4' is 'a.mp4'.
+        labeled_files = {self._file(r): r for r in labeled}
+        overlap = [(labeled_files[self._file(r)], r) for r in unlabeled
+                   if self._file(r) in labeled_files]
         if overlap:
+            lab, unl = overlap[0]
             raise ValueError(
                 f'{len(overlap)} clips are both in {self.ann_file} and '
-                f'{self.unlabeled_ann_file}, e.g. {sorted(overlap)[0]}')
+                f'{self.unlabeled_ann_file}, e.g. {lab.filename} (line '
+                f'{lab.lineno}) and {unl.filename} (line {unl.lineno})')
         if self.num_classes is not None:
             # Seeded clustering needs an anchor per class, and a class no
             # labeled clip shows cannot be learned; say so before training.
