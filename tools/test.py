@@ -1,10 +1,12 @@
 # Test a checkpoint with an aplt_mm config; same arguments as MMAction2's
 # tools/test.py.
 import argparse
+import logging
 import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
@@ -15,6 +17,7 @@ from aplt_mm.engine.checkpoint_fit import (CheckpointMismatchError,
                                            checkpoint_state_dict,
                                            load_checkpoint_file,
                                            state_dict_mismatch)
+from aplt_mm.engine.runtime import unknown_key_warnings
 
 
 def parse_args():
@@ -109,6 +112,8 @@ def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    for message in unknown_key_warnings(cfg):
+        print_log(message, logger='current', level=logging.WARNING)
     import_custom_modules(cfg)
     cfg = setup_launcher(cfg)
     if not osp.isfile(args.checkpoint):

@@ -4,7 +4,8 @@
 fit the config's model: loading it non-strictly would keep the freshly
 initialised weights where the keys differ and print chance accuracy.
 """
-from collections import Counter
+import copy
+from collections import Counter, OrderedDict
 from typing import Dict, List
 
 import torch
@@ -35,7 +36,8 @@ def load_checkpoint_file(filename: str) -> dict:
         CheckpointReadError: naming the file, if it cannot be read.
     """
     try:
-        checkpoint = _load_checkpoint(filename, map_location='cpu')
+        checkpoint = _load_checkpoint(
+            filename, map_location='cpu', logger='silent')
     except Exception as err:  # torch and zipfile raise several types
         raise CheckpointReadError(
             f'cannot read checkpoint {filename} (truncated or not a '
@@ -50,8 +52,18 @@ def load_checkpoint_file(filename: str) -> dict:
 def checkpoint_state_dict(checkpoint: dict) -> Dict[str, torch.Tensor]:
     """The weights of a checkpoint, without a DDP ``module.`` prefix."""
     state = checkpoint.get('state_dict', checkpoint)
-    return {(k[len('module.'):] if k.startswith('module.') else k): v
-            for k, v in state.items() if isinstance(v, torch.Tensor)}
+
+    def strip(key):
+        return key[len('module.'):] if key.startswith('module.') else key
+
+    out = OrderedDict((strip(k), v) for k, v in state.items()
+                      if isinstance(v, torch.Tensor))
+    # Module versions, which _load_from_state_dict reads (BatchNorm).
+    metadata = getattr(state, '_metadata', None)
+    if metadata is not None:
+        out._metadata = OrderedDict(
+            (strip(k), v) for k, v in metadata.items())
+    return out
 
 
 def guess_model_kind(state_dict: Dict[str, torch.Tensor]) -> str:
@@ -92,12 +104,34 @@ def _summarise(keys: List[str]) -> str:
     return f'{len(keys)} ({groups}), e.g. {named}{more}'
 
 
+def _dry_load(model: torch.nn.Module,
+              state_dict: Dict[str, torch.Tensor]) -> List[str]:
+    """The errors of loading ``state_dict`` into a copy of ``model`` the
+    way ``load_state_dict`` does (size mismatches...), so that modules
+    resizing a buffer on load (the pseudo-label table) are honoured."""
+    model = copy.deepcopy(model)
+    missing, unexpected, errors = [], [], []
+    metadata = getattr(state_dict, '_metadata', {})
+    state_dict = OrderedDict(state_dict)
+
+    def load(module, prefix=''):
+        module._load_from_state_dict(state_dict, prefix,
+                                     metadata.get(prefix[:-1], {}), True,
+                                     missing, unexpected, errors)
+        for name, child in module._modules.items():
+            if child is not None:
+                load(child, f'{prefix}{name}.')
+
+    load(model)
+    return errors
+
+
 def state_dict_mismatch(model: torch.nn.Module,
                         state_dict: Dict[str, torch.Tensor]) -> List[str]:
     """Lines describing how ``state_dict`` differs from ``model``'s.
 
     Args:
-        model (nn.Module): The model (unwrapped).
+        model (nn.Module): The model (unwrapped); it is not modified.
         state_dict (dict): The checkpoint's weights.
 
     Returns:
@@ -107,11 +141,13 @@ def state_dict_mismatch(model: torch.nn.Module,
     own = model.state_dict()
     missing = [k for k in own if k not in state_dict]
     unexpected = [k for k in state_dict if k not in own]
+    errors = _dry_load(model, state_dict)
     shapes = [
         f'{k}: checkpoint {tuple(state_dict[k].shape)}, model '
         f'{tuple(own[k].shape)}' for k in own
-        if k in state_dict and state_dict[k].shape != own[k].shape
+        if k in state_dict and any(f'for {k}:' in e for e in errors)
     ]
+    others = [e for e in errors if not e.startswith('size mismatch')]
     lines = []
     if missing:
         lines.append(f'keys missing in the checkpoint: {_summarise(missing)}')
@@ -122,6 +158,7 @@ def state_dict_mismatch(model: torch.nn.Module,
         more = ', ...' if len(shapes) > MAX_NAMED_KEYS else ''
         lines.append(f'keys of another shape: {len(shapes)}: ' +
                      '; '.join(shapes[:MAX_NAMED_KEYS]) + more)
+    lines += others[:MAX_NAMED_KEYS]
     return lines
 
 

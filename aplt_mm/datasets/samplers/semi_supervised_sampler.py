@@ -142,6 +142,10 @@ class SemiSupervisedBatchSampler(BatchSampler):
                 'the blocks of a SemiSupervisedSampler; '
                 f'train_dataloader.sampler is a {type(sampler).__name__}. '
                 'Remove the batch_sampler or use SemiSupervisedSampler.')
+        if drop_last:
+            raise ValueError(
+                f'{type(self).__name__} needs drop_last=False: every block '
+                'of the sampler is a full batch.')
         check_batch_size(sampler, batch_size)
         super().__init__(sampler, sampler.batch_size, drop_last=False)
 

@@ -31,11 +31,14 @@ def data_class_count(dataset, split: str) -> Optional[Tuple[str, int, bool]]:
     num_classes = getattr(dataset, 'num_classes', None)
     if num_classes is not None:
         return f'{split}.dataset.num_classes', int(num_classes), True
-    labels = []
-    for info in getattr(dataset, 'data_list', None) or []:
-        label = info.get('label')
-        if isinstance(label, int) and label >= 0:
-            labels.append(label)
+    if not hasattr(dataset, 'get_data_info'):
+        return None
+    # get_data_info, not data_list: MMEngine serialises and empties it.
+    labels = [
+        label for label in (dataset.get_data_info(i).get('label')
+                            for i in range(len(dataset)))
+        if isinstance(label, int) and label >= 0
+    ]
     if not labels:
         return None
     ann = getattr(dataset, 'ann_file', '')
