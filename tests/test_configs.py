@@ -40,6 +40,18 @@ def test_config_builds(path):
     assert cfg.custom_imports.imports == ['aplt_mm']
     assert cfg.default_hooks.weights_only_checkpoint.type == \
         'WeightsOnlyCheckpointHook'
+    # Every model is guarded against NaN losses, class-count mismatches
+    # and inexact resumes.
+    for name, hook in (('finite_loss', 'FiniteLossHook'),
+                       ('data_contract', 'DataContractHook'),
+                       ('random_state', 'RandomStateHook')):
+        assert cfg.default_hooks[name].type == hook
+        HOOKS.build(cfg.default_hooks[name])
+    loader = cfg.train_dataloader
+    if loader.sampler.type == 'SemiSupervisedSampler':
+        assert loader.batch_sampler.type == 'SemiSupervisedBatchSampler'
+        assert loader.batch_size == loader.sampler.labeled_batch_size * (
+            1 + loader.sampler.unlabeled_ratio)
 
 
 def semi_batch(input_shape, num_classes=12):
