@@ -267,6 +267,7 @@ def test_semi_model_trains_on_a_skeleton_batch(pose_pkl, config):
     cfg.model.recognizer.cls_head.num_classes = 3
     cfg.model.prototype_head.num_classes = 3
     model = MODELS.build(cfg.model)
+    model.offline_schedule_attached = True  # as APLTOfflineHook does
     pipeline = Compose([TRANSFORMS.build(t) for t in cfg.train_pipeline])
     ds = semi(pose_pkl)
     batch = pseudo_collate([

@@ -25,7 +25,11 @@ class LabeledPartSampler(SemiSupervisedSampler):
         num_labeled = self.dataset.num_labeled
         return iter([i for i in super().__iter__() if i < num_labeled])
 
+    @property
+    def batch_size(self) -> int:
+        """Clips per batch: the ``B_l`` labeled ones."""
+        return self.labeled_batch_size
+
     def __len__(self) -> int:
-        # Each full batch of B_l + B_u indices keeps its B_l labeled ones.
-        return super().__len__() * self.labeled_batch_size // (
-            self.labeled_batch_size + self.unlabeled_batch_size)
+        # Each batch of B_l + B_u indices keeps its B_l labeled ones.
+        return self.num_batches * self.labeled_batch_size
