@@ -11,7 +11,12 @@ import warnings
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
-from . import datasets, engine, models  # noqa: F401,E402 (registration)
+from . import datasets, engine, labelers, models  # noqa: F401,E402
+from .clustering import (adaptive_thresholds, build_prototypes,  # noqa: E402
+                         cluster_pseudo_labels, seeded_kmeans)
 from .version import __version__  # noqa: E402
 
-__all__ = ['__version__']
+__all__ = [
+    '__version__', 'cluster_pseudo_labels', 'seeded_kmeans',
+    'adaptive_thresholds', 'build_prototypes'
+]

@@ -8,12 +8,4 @@ _base_ = [
 
 model = dict(recognizer=dict(backbone=dict(pretrained=None)))
 default_hooks = dict(logger=dict(interval=10))
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=4,
-        interval=3,
-        clustering='seeded_kmeans',
-        labeled_aug_copies=1,
-        adaptive_threshold=True)
-]
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=4, interval=3)]

@@ -7,12 +7,4 @@ _base_ = [
     '_base_/schedules/sgd_cosine_55e.py', '_base_/default_runtime.py'
 ]
 
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=15,
-        interval=10,
-        clustering='seeded_kmeans',
-        labeled_aug_copies=1,
-        adaptive_threshold=True)
-]
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=15, interval=10)]

@@ -12,7 +12,9 @@ from mmengine.dataset import Compose, pseudo_collate
 from tensorboard.backend.event_processing.event_accumulator import \
     EventAccumulator
 
+from aplt_mm.datasets import VideoReadError
 from aplt_mm.engine import APLTOfflineHook
+from aplt_mm.engine.extraction import ClipList
 from aplt_mm.engine.hooks.aplt_offline_hook import strong_view_pipeline
 from conftest import (REPO_ROOT, run_dist_train, run_tool,
                       tiny_cfg_options)
@@ -44,10 +46,8 @@ def test_schedule(warmup, interval, max_epochs, final, expected):
 def test_bad_hook_options():
     with pytest.raises(ValueError, match='warmup_epochs'):
         hook(warmup_epochs=0)
-    with pytest.raises(ValueError, match='clustering'):
-        hook(clustering='dbscan')
-    with pytest.raises(ValueError, match='labeled_aug_copies'):
-        hook(labeled_aug_copies=-1)
+    with pytest.raises(ValueError, match='interval'):
+        hook(interval=0)
 
 
 def test_strong_copies_default_to_the_train_pipelines_strong_view():
@@ -101,7 +101,8 @@ def test_aplt_warmup_phase_online_then_test_with_prototypes(
     for tag in ('offline/num_kept', 'offline/coverage', 'loss_sup',
                 'acc/top1'):
         assert tag in tags, (tag, tags)
-    assert 'APLT offline phase after epoch 1 (clustering)' in log
+    assert 'APLT offline phase after epoch 1 took' in log
+    assert 'nearest_mean_acc' in log and 'largest_share' in log
     # Epoch 1 is warm-up (FixMatch only), epoch 2 is online (margin loss).
     epoch1 = [l for l in log.splitlines() if 'Epoch(train) [1]' in l]
     epoch2 = [l for l in log.splitlines() if 'Epoch(train) [2]' in l]
@@ -147,6 +148,21 @@ def test_aplt_warmup_phase_online_then_test_with_prototypes(
     assert torch.equal(model.prototype_head.prototypes, prototypes)
     assert torch.allclose(pred.pred_scores.item, expected, atol=1e-6)
 
+    # The probe tool tries the labeling options on that checkpoint.
+    proc = run_tool([
+        'tools/analysis/probe_offline_phase.py', APLT,
+        str(work_dir / 'epoch_2.pth'), '--out',
+        str(tmp_path / 'probe.md'), '--cfg-options', *opts
+    ])
+    table = (tmp_path / 'probe.md').read_text()
+    rows = [line for line in table.splitlines() if line.startswith('| paper')
+            or line.startswith('| recommended')]
+    assert len(rows) == 18, table
+    paper = rows[0].split('|')
+    assert paper[1].strip() == 'paper'
+    # Accuracies are percentages; clusters used is k/3.
+    assert 0 <= float(paper[2]) <= 100 and paper[4].strip().endswith('/3')
+
 
 def test_resume_after_an_offline_phase_keeps_its_state(tiny_data, tmp_path):
     # Uninterrupted: phase after epoch 1, then online epoch 2.
@@ -190,13 +206,22 @@ def test_phase_writes_prototypes_into_the_ema_model(tiny_data, tmp_path):
         assert torch.equal(model[key], ema['module.' + key]), key
 
 
+def helper_env():
+    return dict(
+        os.environ,
+        PYTHONPATH=osp.join(REPO_ROOT, 'tests', 'helpers') + os.pathsep +
+        os.environ.get('PYTHONPATH', ''))
+
+
 def test_a_failing_phase_stops_every_rank_with_its_error(tiny_data, tmp_path):
-    # max_iter=0 makes clustering fail on rank 0; rank 1 must not hang in
-    # the broadcast but fail with the same message.
+    # The labeler fails on rank 0 (the only rank that labels); rank 1 must
+    # not hang in the broadcast but fail with the same message.
     opts = aplt_options(tiny_data, tmp_path / 'work', max_epochs=2) + [
-        'custom_hooks.0.max_iter=0'
+        "custom_imports.imports=['aplt_mm','raising_labeler']",
+        'model.offline_labeler.type=RaisingLabeler',
     ]
-    proc = run_dist_train(APLT, 2, opts, timeout=300, check=False)
+    proc = run_dist_train(
+        APLT, 2, opts, timeout=300, check=False, env=helper_env())
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0
     message = 'APLT offline phase after epoch 1 failed on rank 0: ValueError'
@@ -211,11 +236,7 @@ def test_two_gloo_ranks_end_with_identical_prototypes(tiny_data, tmp_path):
         "custom_imports.imports=['aplt_mm','rank_state_dump_hook']",
         'default_hooks.rank_state_dump.type=RankStateDumpHook',
     ]
-    env = dict(
-        os.environ,
-        PYTHONPATH=osp.join(REPO_ROOT, 'tests', 'helpers') + os.pathsep +
-        os.environ.get('PYTHONPATH', ''))
-    proc = run_dist_train(APLT, 2, opts, env=env)
+    proc = run_dist_train(APLT, 2, opts, env=helper_env())
     assert 'APLT offline phase after epoch 1' in proc.stdout + proc.stderr
     ranks = [torch.load(work_dir / f'rank{r}_state.pt') for r in range(2)]
     for key in ('prototype_head.prototypes', 'prototype_head.thresholds',
@@ -223,3 +244,46 @@ def test_two_gloo_ranks_end_with_identical_prototypes(tiny_data, tmp_path):
         assert torch.equal(ranks[0][key], ranks[1][key]), key
     assert bool(ranks[0]['prototype_head.initialized'])
     assert ranks[0]['offline_labels'].shape == (12, )
+
+
+def test_an_aplt_model_without_the_hook_refuses_to_train(tiny_data, tmp_path):
+    opts = aplt_options(tiny_data, tmp_path / 'work', max_epochs=1)
+    opts = [o for o in opts if not o.startswith('custom_hooks')]
+    proc = run_tool(['tools/train.py', APLT, '--cfg-options', *opts,
+                     'custom_hooks=[]'], check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'trains under APLTOfflineHook' in log
+    assert 'Epoch(train) [1]' not in log
+
+
+def test_resume_on_another_unlabeled_list_is_refused(tiny_data, tmp_path):
+    work_dir = tmp_path / 'work'
+    run_tool(['tools/train.py', APLT, '--cfg-options',
+              *aplt_options(tiny_data, work_dir, max_epochs=1)
+              + ['custom_hooks.0.final_phase=True']])
+    # The same clips, reordered: the stored table would label wrong clips.
+    with open(tiny_data['unlabeled']) as f:
+        lines = f.read().splitlines()
+    reordered = tmp_path / 'reordered.txt'
+    reordered.write_text('\n'.join(lines[::-1]) + '\n')
+    opts = aplt_options(dict(tiny_data, unlabeled=str(reordered)), work_dir,
+                        max_epochs=2)
+    proc = run_tool(['tools/train.py', APLT, '--resume',
+                     str(work_dir / 'epoch_1.pth'), '--cfg-options', *opts],
+                    check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'made for another unlabeled list' in log
+    assert str(reordered) in log
+
+
+def test_a_corrupt_clip_in_the_offline_phase_is_named(tmp_path):
+    bad = tmp_path / 'broken.mp4'
+    bad.write_bytes(b'not a video')
+    clips = ClipList([dict(filename=str(bad), label=0, start_index=0,
+                           modality='RGB')],
+                     Config.fromfile(APLT).test_pipeline)
+    with pytest.raises(VideoReadError, match='broken.mp4') as err:
+        clips[0]
+    assert 'offline phase' in str(err.value)

@@ -111,3 +111,15 @@ def test_unknown_semi_option_through_train_tool(tiny_data, tmp_path):
     assert proc.returncode != 0
     assert "Unknown option 'unlabeled_wieght' in model.semi_train_cfg" \
         in proc.stderr
+
+
+def test_clip_in_both_lists_under_another_spelling_is_rejected(
+        tiny_data, tmp_path):
+    with open(tiny_data['labeled']) as f:
+        first = f.readline().split()[0]
+    ann = write(tmp_path / 'unlabeled.txt', f'./{first}\n')
+    with pytest.raises(ValueError) as err:
+        SemiVideoDataset(tiny_data['labeled'], ann, pipeline=[],
+                         data_prefix=dict(video=tiny_data['videos']))
+    assert f'1 clips are both in {tiny_data["labeled"]} and {ann}, e.g. ' \
+        f'{first} (line 1) and ./{first} (line 1)' in str(err.value)

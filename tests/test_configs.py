@@ -40,6 +40,18 @@ def test_config_builds(path):
     assert cfg.custom_imports.imports == ['aplt_mm']
     assert cfg.default_hooks.weights_only_checkpoint.type == \
         'WeightsOnlyCheckpointHook'
+    # Every model is guarded against NaN losses, class-count mismatches
+    # and inexact resumes.
+    for name, hook in (('finite_loss', 'FiniteLossHook'),
+                       ('data_contract', 'DataContractHook'),
+                       ('random_state', 'RandomStateHook')):
+        assert cfg.default_hooks[name].type == hook
+        HOOKS.build(cfg.default_hooks[name])
+    loader = cfg.train_dataloader
+    if loader.sampler.type == 'SemiSupervisedSampler':
+        assert loader.batch_sampler.type == 'SemiSupervisedBatchSampler'
+        assert loader.batch_size == loader.sampler.labeled_batch_size * (
+            1 + loader.sampler.unlabeled_ratio)
 
 
 def semi_batch(input_shape, num_classes=12):
@@ -87,6 +99,7 @@ def test_backbone_swap_trains_warmup_and_online_steps(name):
     model = MODELS.build(cfg.model)
     model.init_weights()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    model.offline_schedule_attached = True  # as APLTOfflineHook does
     # Warm-up step: FixMatch only.
     log = model.train_step(semi_batch(shape), optim)
     assert {'loss_sup', 'loss_unsup'} <= set(log)
@@ -94,7 +107,7 @@ def test_backbone_swap_trains_warmup_and_online_steps(name):
     # Online step: prototypes and pseudo-labels installed.
     dim = model.prototype_head.in_channels
     model.prototype_head.set_prototypes(torch.randn(12, dim))
-    model.set_offline_labels(torch.tensor([3, -1]))
+    model.offline_labels = torch.tensor([3, -1])
     log = model.train_step(semi_batch(shape), optim)
     assert {'loss_margin_sup', 'loss_margin_unsup'} <= set(log)
     assert all(torch.isfinite(torch.as_tensor(v)) for v in log.values())

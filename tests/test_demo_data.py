@@ -218,3 +218,18 @@ def test_tool_cli_is_deterministic(tmp_path):
     assert other_lists == lib_lists
     assert all(a.shape != b.shape or not np.array_equal(a, b)
                for a, b in zip(other_frames, lib_frames))
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--train-per-class', '-3'], '--train-per-class -3: must be at least 1'),
+    (['--val-per-class', '0'], '--val-per-class 0: must be at least 1'),
+    (['--size', '4'], '--size 4: frames must be at least 16 px'),
+])
+def test_tool_refuses_bad_counts_and_sizes(tmp_path, args, message):
+    out = tmp_path / 'demo'
+    proc = subprocess.run(
+        [sys.executable, 'tools/make_demo_data.py', '--out', str(out)] + args,
+        cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not out.exists()

@@ -73,10 +73,13 @@ def test_margin_loss_value_and_masked_gradient():
     labels = torch.tensor([1, 0, -1])
     mask = torch.tensor([True, True, False])
     loss = margin_loss(logits, labels, mask)
-    # (CE([0,0],1) + CE([2,0],0) + 0) / 3 = (ln 2 + ln(1 + e^-2)) / 3
-    expected = (torch.log(torch.tensor(2.)) +
-                torch.log1p(torch.exp(torch.tensor(-2.)))) / 3
-    assert torch.isclose(loss, expected)
+    # Eq. 7 averages over the kept clips:
+    # (CE([0,0],1) + CE([2,0],0)) / 2 = (ln 2 + ln(1 + e^-2)) / 2
+    kept_sum = (torch.log(torch.tensor(2.)) +
+                torch.log1p(torch.exp(torch.tensor(-2.))))
+    assert torch.isclose(loss, kept_sum / 2)
+    assert torch.isclose(margin_loss(logits, labels, mask, 'batch'),
+                         kept_sum / 3)
     loss.backward()
     assert torch.all(logits.grad[2] == 0)
     assert torch.all(logits.grad[:2] != 0)

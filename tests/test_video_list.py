@@ -136,3 +136,20 @@ def test_count_per_class():
     ]
     assert count_per_class(recs) == {0: 1, 2: 3, 5: 1}
     assert list(count_per_class(recs)) == [0, 2, 5]
+
+
+def test_duplicate_is_found_through_path_spellings(tmp_path):
+    ann = _write(tmp_path, 'videos/a.mp4 0\n./videos/a.mp4 0\n')
+    with pytest.raises(AnnotationError) as err:
+        load_video_list(ann)
+    assert "duplicate filename './videos/a.mp4' (first at line 1 as " \
+        "'videos/a.mp4', again at line 2)" in str(err.value)
+
+
+def test_path_with_space_says_fields_are_space_separated(tmp_path):
+    ann = _write(tmp_path, 'my space/a.mp4 3\n')
+    with pytest.raises(AnnotationError) as err:
+        load_video_list(ann)
+    assert "cannot parse label 'space/a.mp4'" in str(err.value)
+    assert 'a path cannot contain one: this line splits into 3 fields' \
+        in str(err.value)

@@ -37,11 +37,14 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dataset import Compose, pseudo_collate  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
+from mmengine.runner import load_state_dict  # noqa: E402
 from mmaction.registry import MODELS, TRANSFORMS  # noqa: E402
 
 from aplt_mm.analysis import metrics  # noqa: E402
 from aplt_mm.engine import import_custom_modules  # noqa: E402
+from aplt_mm.engine.checkpoint_fit import (  # noqa: E402
+    CheckpointMismatchError, CheckpointReadError, check_checkpoint_fits,
+    checkpoint_state_dict, load_checkpoint_file)
 
 
 class InferenceError(Exception):
@@ -132,17 +135,13 @@ def build_model(args: argparse.Namespace) -> Tuple[torch.nn.Module, Config]:
     # Building does not initialise weights, so no pretrained download.
     model = MODELS.build(cfg.model)
     try:
-        load_checkpoint(
-            model,
-            args.checkpoint,
-            map_location='cpu',
-            strict=True,
-            logger='silent')
-    except RuntimeError as e:
-        raise InferenceError(
-            f'{args.checkpoint} does not fit the model of {args.config} '
-            '(match it with --cfg-options, e.g. the number of classes): '
-            f'{e}') from None
+        checkpoint = load_checkpoint_file(args.checkpoint)
+        check_checkpoint_fits(model, checkpoint, args.checkpoint,
+                              args.config)
+    except (CheckpointReadError, CheckpointMismatchError) as e:
+        raise InferenceError(str(e)) from None
+    load_state_dict(model, checkpoint_state_dict(checkpoint), strict=True,
+                    logger='silent')
     return model.to(args.device).eval(), cfg
 
 

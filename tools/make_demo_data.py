@@ -18,6 +18,10 @@ if importlib.util.find_spec('aplt_mm') is None:
 
 from aplt_mm.skeleton.demo_dataset import make_demo_dataset  # noqa: E402
 
+# The figure spans 80% of the frame; below 16 px its head and hands are
+# about a pixel and the micro-actions cannot be told apart.
+MIN_SIZE = 16
+
 
 def _default_workers() -> int:
     if hasattr(os, 'sched_getaffinity'):
@@ -48,7 +52,20 @@ def parse_args() -> argparse.Namespace:
         default=_default_workers(),
         help='worker processes (default: usable CPU cores); the output '
         'does not depend on it')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.size < MIN_SIZE:
+        parser.error(f'--size {args.size}: frames must be at least '
+                     f'{MIN_SIZE} px to draw the micro-actions')
+    for option in ('train_per_class', 'val_per_class', 'test_per_class',
+                   'workers'):
+        value = getattr(args, option)
+        if value < 1:
+            # Every split is read by the configs; an empty list fails.
+            parser.error(f'--{option.replace("_", "-")} {value}: must be '
+                         'at least 1')
+    if not args.fps > 0:
+        parser.error(f'--fps {args.fps}: must be positive')
+    return args
 
 
 def main() -> None:

@@ -2,15 +2,20 @@
 # tools/train.py.
 import argparse
 import importlib.util
+import logging
 import os
 import os.path as osp
 import sys
 import urllib.error
 
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from aplt_mm.engine import import_custom_modules, setup_launcher
+from aplt_mm.engine.runtime import (check_fresh_work_dir,
+                                    check_resume_checkpoint,
+                                    unknown_key_warnings)
 
 
 def parse_args():
@@ -139,10 +144,25 @@ def pretrained_weights_hint(err):
     return None
 
 
+def check_config(cfg) -> None:
+    """Warn about misspelt top-level keys; refuse a work dir or a
+    checkpoint that would make the run wrong."""
+    for message in unknown_key_warnings(cfg):
+        print_log(message, logger='current', level=logging.WARNING)
+    try:
+        if cfg.get('resume', False):
+            check_resume_checkpoint(cfg.work_dir, cfg.get('load_from'))
+        else:
+            check_fresh_work_dir(cfg.work_dir)
+    except RuntimeError as err:
+        sys.exit(f'train.py: error: {err}')
+
+
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    check_config(cfg)
     import_custom_modules(cfg)
     cfg = setup_launcher(cfg)
     runner = Runner.from_cfg(cfg)

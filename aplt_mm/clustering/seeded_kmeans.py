@@ -21,6 +21,7 @@ import torch
 from scipy.optimize import linear_sum_assignment
 from torch import Tensor
 
+from .geometry import sq_norms
 from .prototypes import (DEFAULT_CHUNK_SIZE, check_features, check_labels,
                          check_positive, class_sums)
 
@@ -51,7 +52,9 @@ def seeded_kmeans(labeled_feats: Tensor,
                   unlabeled_feats: Tensor,
                   num_classes: int,
                   max_iter: int = 100,
-                  chunk_size: int = DEFAULT_CHUNK_SIZE) -> ClusteringResult:
+                  chunk_size: int = DEFAULT_CHUNK_SIZE,
+                  init_centroids: Optional[Tensor] = None
+                  ) -> ClusteringResult:
     """Semi-supervised k-means with labeled anchors (APLT section 3.3).
 
     Centroids start as the labeled class means,
@@ -95,6 +98,9 @@ def seeded_kmeans(labeled_feats: Tensor,
             ``chunk_size * (C + D)`` elements plus 5 words per unlabeled
             row (assignments, bounds, norms). Does not change the result
             beyond float rounding.
+        init_centroids: Optional ``[C, D]`` initial centroids replacing the
+            labeled class means (e.g. means that also count augmented
+            copies, which then take no part in the updates).
 
     Returns:
         :class:`ClusteringResult` for the unlabeled features; the centroids
@@ -127,6 +133,14 @@ def seeded_kmeans(labeled_feats: Tensor,
         raise ValueError('labeled_feats contains NaN or Inf')
     centroids = (fixed_sums / fixed_counts.unsqueeze(1)).to(
         labeled_feats.dtype)
+    if init_centroids is not None:
+        check_features(init_centroids, 'init_centroids')
+        _check_compatible(init_centroids, labeled_feats, 'init_centroids',
+                          'labeled_feats')
+        if init_centroids.shape[0] != num_classes:
+            raise ValueError(f'init_centroids has {init_centroids.shape[0]} '
+                             f'rows, expected num_classes={num_classes}')
+        centroids = init_centroids.clone()
     return _lloyd(unlabeled_feats, centroids, fixed_sums, fixed_counts,
                   max_iter, chunk_size)
 
@@ -311,14 +325,14 @@ def _lloyd(feats: Tensor, centroids: Tensor, fixed_sums: Tensor,
     rows = min(chunk_size, num)
     scores = feats.new_empty((rows, num_clusters))
     rows_buffer = feats.new_empty((rows, feats.shape[1]))
-    sq_norms = _row_sq_norms(feats, rows)
+    norms = sq_norms(feats, rows)
     assignments = feats.new_zeros(num, dtype=torch.long)
     upper = feats.new_empty(num)
     lower = feats.new_empty(num)
     candidates = None  # all rows
     converged = False
     for num_iters in range(1, max_iter + 1):
-        moved, moved_from = _assign(feats, sq_norms, centroids, candidates,
+        moved, moved_from = _assign(feats, norms, centroids, candidates,
                                     assignments, upper, lower, scores,
                                     rows_buffer)
         if num_iters > 1 and moved.numel() == 0:
@@ -418,15 +432,6 @@ def _half_gaps(centroids: Tensor) -> Tensor:
     return gaps.min(dim=1).values / 2
 
 
-def _row_sq_norms(feats: Tensor, rows: int) -> Tensor:
-    """``||x_i||^2`` of every row, ``rows`` rows at a time."""
-    sq_norms = feats.new_empty(feats.shape[0])
-    for start in range(0, feats.shape[0], rows):
-        torch.linalg.vector_norm(feats[start:start + rows], dim=1,
-                                 out=sq_norms[start:start + rows])
-    return sq_norms.square_()
-
-
 def _move_members(feats: Tensor, moved: Tensor, old: Tensor, new: Tensor,
                   sums: Tensor, counts: Tensor, rows_buffer: Tensor) -> None:
     """Moves rows ``moved`` from clusters ``old`` to ``new`` in place.
@@ -454,6 +459,17 @@ def _move_members(feats: Tensor, moved: Tensor, old: Tensor, new: Tensor,
     counts -= torch.bincount(old, minlength=counts.numel())
 
 
+def distances_to_assigned(feats: Tensor,
+                          centroids: Tensor,
+                          assignments: Tensor,
+                          chunk_size: int = DEFAULT_CHUNK_SIZE) -> Tensor:
+    """``||x_i - c_{a_i}||`` for every row, computed directly (no
+    cancellation), ``chunk_size`` rows at a time."""
+    rows = max(1, min(chunk_size, feats.shape[0]))
+    return _distances_to_assigned(feats, centroids, assignments,
+                                  feats.new_empty((rows, feats.shape[1])))
+
+
 def _distances_to_assigned(feats: Tensor, centroids: Tensor,
                            assignments: Tensor, diff: Tensor) -> Tensor:
     """``||x_i - c_{a_i}||`` computed directly, using the ``[rows, D]``
@@ -474,8 +490,8 @@ def _kmeans_plus_plus(feats: Tensor, num_clusters: int, seed: int,
     """k-means++ seeding; see :func:`kmeans` for the draws."""
     generator = torch.Generator().manual_seed(seed)
     num = feats.shape[0]
-    sq_norms = _row_sq_norms(feats, chunk_size)
-    closest = torch.full_like(sq_norms, float('inf'))
+    norms = sq_norms(feats, chunk_size)
+    closest = torch.full_like(norms, float('inf'))
     centroids = feats.new_empty((num_clusters, feats.shape[1]))
     index = torch.randint(num, (1, ), generator=generator)
     for k in range(num_clusters):
@@ -495,7 +511,7 @@ def _kmeans_plus_plus(feats: Tensor, num_clusters: int, seed: int,
         center_sq = center.dot(center)
         for start in range(0, num, chunk_size):
             rows = slice(start, start + chunk_size)
-            sq_dist = (sq_norms[rows] - 2 * (feats[rows] @ center) +
+            sq_dist = (norms[rows] - 2 * (feats[rows] @ center) +
                        center_sq).clamp_min_(0)
             torch.minimum(closest[rows], sq_dist, out=closest[rows])
     return centroids

@@ -1,4 +1,5 @@
 """Labeled and unlabeled clips of a semi-supervised split in one dataset."""
+import os.path as osp
 from typing import Callable, Dict, List, Union
 
 from mmaction.registry import DATASETS
@@ -47,10 +48,24 @@ class SemiVideoDataset(VideoListDataset):
         self.num_unlabeled = 0
         super().__init__(ann_file, pipeline=pipeline, **kwargs)
 
+    def _file(self, record) -> str:
+        return osp.normpath(osp.join(self.video_root, record.filename))
+
     def load_data_list(self) -> List[dict]:
         labeled = self._load_records(self.ann_file)
         unlabeled = self._load_records(
             self.unlabeled_ann_file, require_label=False)
+        # Compare the files, not the strings: './a.mp4' is 'a.mp4'; the
+        # message names both lines (semi_data_list checks again by info).
+        labeled_files = {self._file(r): r for r in labeled}
+        overlap = [(labeled_files[self._file(r)], r) for r in unlabeled
+                   if self._file(r) in labeled_files]
+        if overlap:
+            lab, unl = overlap[0]
+            raise ValueError(
+                f'{len(overlap)} clips are both in {self.ann_file} and '
+                f'{self.unlabeled_ann_file}, e.g. {lab.filename} (line '
+                f'{lab.lineno}) and {unl.filename} (line {unl.lineno})')
         self.num_labeled, self.num_unlabeled = len(labeled), len(unlabeled)
         return semi_data_list(
             [self._info(r) for r in labeled],

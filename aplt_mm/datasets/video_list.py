@@ -23,7 +23,7 @@ import os.path as osp
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 PathLike = Union[str, 'os.PathLike[str]']
 
@@ -129,7 +129,7 @@ def load_video_list(ann_file: PathLike,
         raise AnnotationError(f'{ann_file}: not a UTF-8 text file ({e})')
 
     records: List[VideoRecord] = []
-    first_seen: Dict[str, int] = {}
+    first_seen: Dict[str, Tuple[int, str]] = {}
     for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith('#'):
@@ -147,7 +147,10 @@ def load_video_list(ann_file: PathLike,
             if _INT_RE.fullmatch(token) is None:
                 raise AnnotationError(
                     f'{ann_file}:{lineno}: cannot parse label {token!r} in '
-                    f"line {line!r} (expected '<path> <label>')")
+                    f"line {line!r} (expected '<path> <label>'; fields are "
+                    'separated by spaces, so a path cannot contain one' +
+                    (f': this line splits into {len(fields)} fields)'
+                     if len(fields) > 2 else ')'))
             label = int(token)
             if label < 0:
                 raise _line_error(ann_file, lineno, f'negative label {label}',
@@ -157,12 +160,16 @@ def load_video_list(ann_file: PathLike,
                     ann_file, lineno,
                     f'label {label} out of range [0, {num_classes}) '
                     f'(num_classes={num_classes})', line)
-        if filename in first_seen:
+        # './a.mp4', 'a.mp4' and 'x/../a.mp4' name the same clip.
+        key = osp.normpath(filename)
+        if key in first_seen:
+            first_line, first_name = first_seen[key]
+            same = '' if first_name == filename else f' as {first_name!r}'
             raise _line_error(
                 ann_file, lineno,
                 f'duplicate filename {filename!r} (first at line '
-                f'{first_seen[filename]}, again at line {lineno})', line)
-        first_seen[filename] = lineno
+                f'{first_line}{same}, again at line {lineno})', line)
+        first_seen[key] = (lineno, filename)
         records.append(VideoRecord(filename, label, line, lineno))
 
     if not records:

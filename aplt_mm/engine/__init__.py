@@ -1,8 +1,10 @@
-from .hooks import (APLTOfflineHook, MeanTeacherHook,
+from .hooks import (APLTOfflineHook, DataContractHook, FiniteLossHook,
+                    MeanTeacherHook, RandomStateHook,
                     WeightsOnlyCheckpointHook)
 from .runtime import import_custom_modules, setup_launcher
 
 __all__ = [
-    'APLTOfflineHook', 'MeanTeacherHook', 'WeightsOnlyCheckpointHook',
+    'APLTOfflineHook', 'DataContractHook', 'FiniteLossHook',
+    'MeanTeacherHook', 'RandomStateHook', 'WeightsOnlyCheckpointHook',
     'import_custom_modules', 'setup_launcher'
 ]

@@ -16,7 +16,14 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
     # Keeps checkpoints loadable by torch.load(weights_only=True), torch
     # >= 2.6's default, so --resume and tools/test.py need no unsafe loading.
-    weights_only_checkpoint=dict(type='WeightsOnlyCheckpointHook'))
+    weights_only_checkpoint=dict(type='WeightsOnlyCheckpointHook'),
+    # Stops any model on a NaN/inf loss, before a checkpoint is saved.
+    finite_loss=dict(type='FiniteLossHook'),
+    # Compares the model's and the data's class counts (and the semi-
+    # supervised batch composition) before the first iteration.
+    data_contract=dict(type='DataContractHook'),
+    # Random states in checkpoints: --resume continues bit for bit.
+    random_state=dict(type='RandomStateHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -2,12 +2,6 @@
 # classes on the labeled clips), no labeled-augmentation, no thresholding.
 _base_ = ['../aplt_r18_ma12_50p.py']
 
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=15,
-        interval=10,
-        clustering='kmeans',
-        labeled_aug_copies=0,
-        adaptive_threshold=False)
-]
+model = dict(
+    offline_labeler=dict(
+        clustering='kmeans', labeled_aug='off', selection='all'))

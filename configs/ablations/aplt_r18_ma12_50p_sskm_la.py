@@ -1,12 +1,4 @@
 # Table 3 "SSL + SSKM (S) + LA": with labeled-augmentation, no thresholding.
 _base_ = ['../aplt_r18_ma12_50p.py']
 
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=15,
-        interval=10,
-        clustering='seeded_kmeans',
-        labeled_aug_copies=1,
-        adaptive_threshold=False)
-]
+model = dict(offline_labeler=dict(selection='all'))

@@ -9,8 +9,5 @@ custom_hooks = [
         type='APLTOfflineHook',
         warmup_epochs=55,
         interval=10,
-        final_phase=True,
-        clustering='seeded_kmeans',
-        labeled_aug_copies=1,
-        adaptive_threshold=True)
+        final_phase=True)
 ]

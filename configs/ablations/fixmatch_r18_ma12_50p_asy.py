@@ -4,13 +4,6 @@
 _base_ = ['../fixmatch_r18_ma12_50p.py']
 
 model = dict(
+    offline_labeler=dict(type='ClassifierLabeler', threshold=0.95),
     semi_train_cfg=dict(fixmatch_targets='offline', margin_weight=0.0))
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=15,
-        interval=10,
-        pseudo_labeler='parametric',
-        parametric_threshold=0.95,
-        labeled_aug_copies=0)
-]
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=15, interval=10)]

@@ -33,12 +33,4 @@ model = dict(
         mean=[127.5, 127.5, 127.5],
         std=[127.5, 127.5, 127.5],
         format_shape='NCTHW'))
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=15,
-        interval=10,
-        clustering='seeded_kmeans',
-        labeled_aug_copies=1,
-        adaptive_threshold=True)
-]
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=15, interval=10)]

@@ -21,12 +21,4 @@ model = dict(
             average_clips='prob')),
     prototype_head=dict(in_channels=432),
     data_preprocessor=dict(format_shape='NCTHW'))
-custom_hooks = [
-    dict(
-        type='APLTOfflineHook',
-        warmup_epochs=15,
-        interval=10,
-        clustering='seeded_kmeans',
-        labeled_aug_copies=1,
-        adaptive_threshold=True)
-]
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=15, interval=10)]

@@ -1,7 +1,8 @@
 # APLT with ST-GCN on MSR Action3D skeletons: FixMatch warm-up, then an
 # offline phase (clustering, prototypes) every `interval` epochs and the
 # margin loss against the prototypes; the prototype classifier predicts.
-_base_ = ['./_base_/semi_stgcn_msr3d.py']
+# Offline phases label with the paper's options (../_base_/labelers.py).
+_base_ = ['./_base_/semi_stgcn_msr3d.py', '../_base_/labelers.py']
 
 model = dict(
     prototype_head=dict(
@@ -11,6 +12,7 @@ model = dict(
         backbone_name='gcn',
         normalize=True,
         temperature=0.1),
+    offline_labeler={{_base_.paper_labeler}},
     semi_train_cfg=dict(
         margin_weight=1.0, margin_view='strong', margin_targets='offline'),
     semi_test_cfg=dict(predict_with='prototype_head'))

@@ -1,6 +1,6 @@
 # APLT with ST-GCN on SMG-5 skeletons; data options in
 # ./_base_/stgcn_smg5.py.
-_base_ = ['./_base_/stgcn_smg5.py']
+_base_ = ['./_base_/stgcn_smg5.py', '../_base_/labelers.py']
 
 model = dict(
     _delete_=True,
@@ -13,6 +13,7 @@ model = dict(
         backbone_name='gcn',
         normalize=True,
         temperature=0.1),
+    offline_labeler={{_base_.paper_labeler}},
     semi_train_cfg=dict(
         fixmatch_threshold=0.95,
         unlabeled_weight=1.0,

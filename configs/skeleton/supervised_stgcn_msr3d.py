@@ -7,4 +7,5 @@ _base_ = ['./_base_/stgcn_msr3d.py']
 train_dataloader = dict(
     batch_size={{_base_.labeled_batch_size}},
     sampler=dict(type='LabeledPartSampler'),
+    batch_sampler=None,  # plain batches of labeled clips
     dataset=dict(pipeline={{_base_.labeled_train_pipeline}}))

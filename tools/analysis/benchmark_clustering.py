@@ -1,11 +1,15 @@
 # Copyright (c) APLT authors. All rights reserved.
-"""Benchmark the offline phase: seeded k-means + self-adaptive thresholds.
+"""Benchmark the offline labeling (:func:`cluster_pseudo_labels`) per option.
 
-Each (N, D, C) case runs in its own subprocess on synthetic Gaussian-mixture
+Each (N, D, C, option set) case runs in its own subprocess on synthetic
 features (fixed seed), so the peak-memory figure of one case is not polluted
 by another. ``N`` is the number of unlabeled features; ``--labeled-frac * N``
-labeled anchors (at least 2 per class) are added. Reported per case: wall
-time of :func:`seeded_kmeans` and :func:`adaptive_thresholds`, the process
+labeled anchors (at least 2 per class) are added, and one strong copy per
+labeled feature (the anchor plus a common offset and noise). ``--options``
+names the option sets: ``paper``, ``recommended``, or ``key=value[,...]``
+changes to the paper's set (e.g. ``assignment=sinkhorn``). Reported per
+case: wall time of the whole labeling (geometry, clustering, selection,
+prototypes) and of its clustering step, the process
 CPU time (less sensitive to other load on a shared machine), iterations, the
 extra peak memory of the clustering over the features themselves
 (``ru_maxrss`` delta on CPU, ``torch.cuda.max_memory_allocated`` delta on
@@ -14,7 +18,8 @@ CUDA) and the pseudo-label accuracy against the generating labels.
 Example::
 
     python tools/analysis/benchmark_clustering.py --n 1000000 --d 512 \
-        --c 12 52 --out work_dirs/benchmark_clustering.json
+        --c 12 52 --options paper recommended selection=freematch \
+        --out work_dirs/benchmark_clustering.json
 
 prints a markdown table and writes the rows as JSON to ``--out``.
 
@@ -41,10 +46,10 @@ if importlib.util.find_spec('aplt_mm') is None:
     sys.path.insert(
         0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-COLUMNS = [('n', 'N'), ('d', 'D'), ('c', 'C'), ('device', 'device'),
+COLUMNS = [('n', 'N'), ('d', 'D'), ('c', 'C'), ('options', 'options'),
+           ('device', 'device'),
            ('threads', 'threads'), ('iters', 'iters'),
-           ('converged', 'converged'), ('kmeans_s', 'k-means s'),
-           ('thresholds_s', 'thresholds s'), ('total_s', 'total s'),
+           ('converged', 'converged'), ('total_s', 'total s'),
            ('cpu_s', 'CPU s'),
            ('s_per_iter', 's/iter'), ('peak_extra_mb', 'extra peak MB'),
            ('acc', 'acc %'), ('kept', 'kept %'), ('kept_acc', 'kept acc %')]
@@ -61,6 +66,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='feature dimensions')
     parser.add_argument('--c', type=int, nargs='+', default=[12, 52],
                         help='numbers of classes')
+    parser.add_argument(
+        '--options', nargs='+', default=['paper', 'recommended'],
+        help="option sets: 'paper', 'recommended' or key=value[,...] "
+        'changes to the paper set')
     parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
     parser.add_argument('--max-iter', type=int, default=100)
     parser.add_argument('--chunk-size', type=int, default=65536)
@@ -97,9 +106,22 @@ def make_mixture(num: int, dim: int, num_classes: int,
     return feats, labels.to(device)
 
 
+def option_set(name: str) -> Dict:
+    """Options of :func:`cluster_pseudo_labels` named on the command line."""
+    from aplt_mm.clustering import PAPER_OPTIONS, RECOMMENDED_OPTIONS
+    if name == 'recommended':
+        return dict(RECOMMENDED_OPTIONS)
+    options = dict(PAPER_OPTIONS, prior='labeled')
+    if name != 'paper':
+        for pair in name.split(','):
+            key, _, value = pair.partition('=')
+            options[key] = value
+    return options
+
+
 def run_case(case: Dict) -> Dict:
     """Runs one case in this process and returns its result row."""
-    from aplt_mm.clustering import adaptive_thresholds, seeded_kmeans
+    from aplt_mm.clustering import cluster_pseudo_labels
 
     if case['threads']:
         torch.set_num_threads(case['threads'])
@@ -114,6 +136,8 @@ def run_case(case: Dict) -> Dict:
                                 centers, device)
     lab_y[:num_classes] = torch.arange(num_classes)  # an anchor per class
     lab_x[:num_classes] = centers.to(device)
+    aug_x = lab_x + torch.randn(num_labeled, dim, generator=generator).to(
+        device) + centers.mean(0).to(device)
     unl_x, unl_y = make_mixture(num, dim, num_classes, generator, centers,
                                 device)
 
@@ -127,12 +151,9 @@ def run_case(case: Dict) -> Dict:
         mem_before = torch.cuda.memory_allocated()
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    res = seeded_kmeans(lab_x, lab_y, unl_x, num_classes,
-                        max_iter=case['max_iter'],
-                        chunk_size=case['chunk_size'])
-    sync()
-    mid = time.perf_counter()
-    thr = adaptive_thresholds(res.distances, res.assignments, num_classes)
+    res = cluster_pseudo_labels(lab_x, lab_y, unl_x, num_classes, aug_x,
+                                lab_y, max_iter=case['max_iter'],
+                                **option_set(case['options']))
     sync()
     end = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -146,21 +167,19 @@ def run_case(case: Dict) -> Dict:
     cpu = (usage.ru_utime + usage.ru_stime - usage_before.ru_utime -
            usage_before.ru_stime)
     correct = res.assignments == unl_y
-    kept = int(thr.keep.sum())
+    kept = int(res.keep.sum())
     return dict(
         case,
         threads=torch.get_num_threads(),
         iters=res.num_iters,
         converged=res.converged,
-        kmeans_s=round(mid - start, 3),
-        thresholds_s=round(end - mid, 3),
         total_s=round(end - start, 3),
         cpu_s=round(cpu, 2),
-        s_per_iter=round((mid - start) / max(res.num_iters, 1), 3),
+        s_per_iter=round((end - start) / max(res.num_iters, 1), 3),
         peak_extra_mb=round(extra / 2**20, 1),
         acc=round(100 * correct.float().mean().item(), 1),
         kept=round(100 * kept / num, 1),
-        kept_acc=round(100 * correct[thr.keep].float().mean().item(), 1)
+        kept_acc=round(100 * correct[res.keep].float().mean().item(), 1)
         if kept else float('nan'),
         loadavg_1min=os.getloadavg()[0])
 
@@ -181,24 +200,25 @@ def main(argv: Optional[List[str]] = None) -> None:
         print(json.dumps(run_case(json.loads(args.worker))))
         return
     rows = []
-    for num in args.n:
-        for dim in args.d:
-            for num_classes in args.c:
-                case = dict(n=num, d=dim, c=num_classes, device=args.device,
-                            max_iter=args.max_iter,
-                            chunk_size=args.chunk_size,
-                            labeled_frac=args.labeled_frac,
-                            separation=args.separation, threads=args.threads,
-                            seed=args.seed)
-                proc = subprocess.run(
-                    [sys.executable, osp.abspath(__file__), '--worker',
-                     json.dumps(case)],
-                    capture_output=True, text=True)
-                if proc.returncode != 0:
-                    raise RuntimeError(f'case {case} failed:\n{proc.stderr}')
-                row = json.loads(proc.stdout.strip().splitlines()[-1])
-                rows.append(row)
-                print(json.dumps(row), file=sys.stderr, flush=True)
+    cases = [(n, d, c, o) for n in args.n for d in args.d for c in args.c
+             for o in args.options]
+    for num, dim, num_classes, options in cases:
+        case = dict(n=num, d=dim, c=num_classes, options=options,
+                    device=args.device,
+                    max_iter=args.max_iter,
+                    chunk_size=args.chunk_size,
+                    labeled_frac=args.labeled_frac,
+                    separation=args.separation, threads=args.threads,
+                    seed=args.seed)
+        proc = subprocess.run(
+            [sys.executable, osp.abspath(__file__), '--worker',
+             json.dumps(case)],
+            capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f'case {case} failed:\n{proc.stderr}')
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
     print(markdown(rows))
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)

@@ -1,4 +1,8 @@
 from .labeled_part_sampler import LabeledPartSampler
-from .semi_supervised_sampler import SemiSupervisedSampler
+from .semi_supervised_sampler import (SemiSupervisedBatchSampler,
+                                      SemiSupervisedSampler)
 
-__all__ = ['LabeledPartSampler', 'SemiSupervisedSampler']
+__all__ = [
+    'LabeledPartSampler', 'SemiSupervisedBatchSampler',
+    'SemiSupervisedSampler'
+]

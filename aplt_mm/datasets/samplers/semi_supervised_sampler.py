@@ -4,7 +4,7 @@ from typing import Iterator, Optional
 
 import torch
 from mmengine.dist import get_dist_info, sync_random_seed
-from torch.utils.data import Sampler
+from torch.utils.data import BatchSampler, Sampler
 
 from mmaction.registry import DATA_SAMPLERS
 
@@ -14,10 +14,13 @@ class SemiSupervisedSampler(Sampler):
     """Yield batches of ``B_l`` labeled then ``mu * B_l`` unlabeled indices.
 
     Works on a dataset that puts its labeled clips first and exposes
-    ``num_labeled`` and ``num_unlabeled`` (:class:`SemiVideoDataset`). The
-    train dataloader's ``batch_size`` must be ``B_l * (1 + mu)``: the
-    sampler emits flat indices in that block order and the dataloader cuts
-    the stream into batches.
+    ``num_labeled`` and ``num_unlabeled`` (:class:`SemiVideoDataset`). It
+    emits flat indices in blocks of ``B_l * (1 + mu)``;
+    :class:`SemiSupervisedBatchSampler`, the train dataloader's
+    ``batch_sampler``, cuts the stream at the block boundaries, so every
+    batch holds exactly ``B_l`` labeled and ``mu * B_l`` unlabeled clips
+    whatever ``train_dataloader.batch_size`` says (it must match or be
+    None).
 
     An epoch is one pass over the unlabeled set (FixMatch's convention):
     ``ceil(N_u / (world_size * B_u))`` batches per rank, the last ones padded
@@ -109,3 +112,56 @@ class SemiSupervisedSampler(Sampler):
     def set_epoch(self, epoch: int) -> None:
         """Select the permutations of ``epoch``."""
         self.epoch = epoch
+
+
+@DATA_SAMPLERS.register_module()
+class SemiSupervisedBatchSampler(BatchSampler):
+    """The batches of a :class:`SemiSupervisedSampler`, one block each.
+
+    Used as ``train_dataloader.batch_sampler``: MMEngine passes it the
+    built ``train_dataloader.sampler`` and ``train_dataloader.batch_size``.
+    The batch size is the sampler's ``labeled_batch_size * (1 +
+    unlabeled_ratio)``, stated once in the sampler; a different explicit
+    ``batch_size`` is refused, because a loader cutting the stream at
+    other boundaries would make batches without a labeled clip.
+
+    Args:
+        sampler (SemiSupervisedSampler): The index sampler.
+        batch_size (int, optional): ``train_dataloader.batch_size``; None
+            takes the sampler's.
+        drop_last (bool): Must be False (every block is a full batch).
+    """
+
+    def __init__(self,
+                 sampler: SemiSupervisedSampler,
+                 batch_size: Optional[int] = None,
+                 drop_last: bool = False) -> None:
+        if not isinstance(sampler, SemiSupervisedSampler):
+            raise TypeError(
+                f'train_dataloader.batch_sampler={type(self).__name__} cuts '
+                'the blocks of a SemiSupervisedSampler; '
+                f'train_dataloader.sampler is a {type(sampler).__name__}. '
+                'Remove the batch_sampler or use SemiSupervisedSampler.')
+        if drop_last:
+            raise ValueError(
+                f'{type(self).__name__} needs drop_last=False: every block '
+                'of the sampler is a full batch.')
+        check_batch_size(sampler, batch_size)
+        super().__init__(sampler, sampler.batch_size, drop_last=False)
+
+
+def check_batch_size(sampler: SemiSupervisedSampler,
+                     batch_size: Optional[int]) -> None:
+    """Refuse a loader batch size other than the sampler's block size."""
+    if batch_size is None or batch_size == sampler.batch_size:
+        return
+    mu = sampler.unlabeled_batch_size // sampler.labeled_batch_size
+    raise ValueError(
+        f'train_dataloader.batch_size={batch_size} does not match '
+        'train_dataloader.sampler, whose batches hold labeled_batch_size * '
+        f'(1 + unlabeled_ratio) = {sampler.labeled_batch_size} * (1 + {mu}) '
+        f'= {sampler.batch_size} clips; with another batch size some '
+        'batches would hold no labeled clip. Set '
+        f'train_dataloader.batch_size={sampler.batch_size} (or None), or '
+        'change train_dataloader.sampler.labeled_batch_size / '
+        'unlabeled_ratio.')

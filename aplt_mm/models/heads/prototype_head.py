@@ -27,8 +27,13 @@ class PrototypeHead(FeatureHead):
     products saturate the softmax and the margin loss stops teaching; the
     cosine form keeps the logits in a fixed range whatever the backbone.
 
-    The prototypes ``rho`` (Eq. 5) and the per-class thresholds ``tau_adapt``
-    (Eq. 4) of the last offline phase are buffers: checkpoints,
+    When the offline phase clusters in the centered geometry, its mean
+    feature ``m`` is installed too and ``F`` is ``pool(x) - m`` before the
+    normalisation, so the prototype classifier scores in the space the
+    pseudo-labels were made in (``m = 0`` otherwise).
+
+    The prototypes ``rho`` (Eq. 5), the center ``m`` and the per-class
+    thresholds of the last offline phase are buffers: checkpoints,
     ``tools/test.py`` and DDP carry them with the weights. The head has no
     parameters; only :class:`APLTOfflineHook` changes its buffers, through
     :meth:`set_prototypes`.
@@ -73,11 +78,13 @@ class PrototypeHead(FeatureHead):
         self.register_buffer('prototypes', torch.zeros(num_classes,
                                                        in_channels))
         self.register_buffer('thresholds', torch.zeros(num_classes))
+        self.register_buffer('center', torch.zeros(in_channels))
         # False until the first offline phase has built prototypes.
         self.register_buffer('initialized', torch.tensor(False))
 
     def pool(self, x, num_segs: Optional[int] = None) -> torch.Tensor:
-        """One feature per clip, ``[N, D]`` (normalised if configured)."""
+        """One raw feature per clip, ``[N, D]`` (what offline phases
+        cluster; :meth:`embed` maps it into the scoring space)."""
         feats = super().forward(x, num_segs=num_segs)
         if feats.dim() != 2 or feats.shape[1] != self.in_channels:
             raise ValueError(
@@ -85,15 +92,20 @@ class PrototypeHead(FeatureHead):
                 f'{tuple(feats.shape)}, expected [N, {self.in_channels}]: '
                 'set in_channels to the backbone output width (and '
                 "backbone_name: 'tsm', 'slowfast', or 'gcn' for ST-GCN).")
+        return feats
+
+    def embed(self, feats: torch.Tensor) -> torch.Tensor:
+        """``F = pool - m``, L2-normalised if configured."""
+        feats = feats - self.center
         return F.normalize(feats, dim=1) if self.normalize else feats
 
     def score(self, feats: torch.Tensor) -> torch.Tensor:
-        """Logits ``F . rho / T`` of pooled features, ``[N, C]``."""
+        """Logits ``F . rho / T`` of embedded features, ``[N, C]``."""
         return feats @ self.prototypes.t() / self.temperature
 
     def forward(self, x, num_segs: Optional[int] = None,
                 **kwargs) -> torch.Tensor:
-        return self.score(self.pool(x, num_segs))
+        return self.score(self.embed(self.pool(x, num_segs)))
 
     # FeatureHead's version returns features; a classifier returns scores.
     predict_by_feat = BaseHead.predict_by_feat
@@ -101,8 +113,10 @@ class PrototypeHead(FeatureHead):
     @torch.no_grad()
     def set_prototypes(self,
                        prototypes: torch.Tensor,
-                       thresholds: Optional[torch.Tensor] = None) -> None:
-        """Install the prototypes (and thresholds) of an offline phase."""
+                       thresholds: Optional[torch.Tensor] = None,
+                       center: Optional[torch.Tensor] = None) -> None:
+        """Install the prototypes (and thresholds, center: zero if None) of
+        an offline phase."""
         if prototypes.shape != self.prototypes.shape:
             raise ValueError(f'prototypes must have shape '
                              f'{tuple(self.prototypes.shape)}, got '
@@ -112,4 +126,14 @@ class PrototypeHead(FeatureHead):
         self.prototypes.copy_(prototypes)
         if thresholds is not None:
             self.thresholds.copy_(thresholds)
+        if center is None:
+            self.center.zero_()
+        else:
+            self.center.copy_(center)
         self.initialized.fill_(True)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Checkpoints from before the center existed scored uncentered.
+        state_dict.setdefault(prefix + 'center', torch.zeros_like(
+            self.center))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

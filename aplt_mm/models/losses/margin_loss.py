@@ -4,8 +4,10 @@ import torch
 from .masked_cross_entropy import masked_cross_entropy
 
 
-def margin_loss(logits: torch.Tensor, labels: torch.Tensor,
-                mask: torch.Tensor) -> torch.Tensor:
+def margin_loss(logits: torch.Tensor,
+                labels: torch.Tensor,
+                mask: torch.Tensor,
+                reduction: str = 'kept') -> torch.Tensor:
     """Cross-entropy of prototype logits over the clips ``mask`` keeps.
 
     .. math::
@@ -16,10 +18,15 @@ def margin_loss(logits: torch.Tensor, labels: torch.Tensor,
     With ``m_i = 1`` and ground-truth ``y`` this is Eq. 6 (labeled clips);
     with ``y`` the offline pseudo-label and ``m_i`` = "the offline phase kept
     it" it is Eq. 7. Filtered clips contribute nothing and get no gradient.
+    ``reduction='kept'`` averages over the kept clips (Eq. 7 sums over the
+    pseudo-labeled set); ``'batch'`` over all ``B`` clips, which scales the
+    unlabeled term down by the share kept.
 
     Args:
         logits: ``[B, C]`` prototype logits (``F . rho / T``).
         labels: ``[B]`` targets (ignored where ``mask`` is False).
         mask: ``[B]`` bool, which clips contribute.
+        reduction: ``'kept'`` or ``'batch'`` (see
+            :func:`masked_cross_entropy`).
     """
-    return masked_cross_entropy(logits, labels, mask)
+    return masked_cross_entropy(logits, labels, mask, reduction)

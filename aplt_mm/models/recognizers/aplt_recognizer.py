@@ -1,10 +1,12 @@
 """Semi-supervised recognizer: FixMatch warm-up and APLT's online phase."""
+import hashlib
 import logging
+import os.path as osp
 from typing import Dict, Tuple
 
 import torch
 from mmengine.logging import print_log
-from mmaction.registry import MODELS
+from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...utils import check_keys, take_stored_shape
@@ -35,6 +37,10 @@ SEMI_TRAIN_DEFAULTS = dict(
     # Weight of a cross-entropy between the parametric classifier on strong
     # unlabeled views and the offline pseudo-labels (Variant I of Table 5).
     offline_ce_weight=0.0,
+    # Eq. 7's average: 'kept' (over the clips with a kept pseudo-label, as
+    # Eq. 7 sums over the pseudo-labeled set) or 'batch' (over the whole
+    # unlabeled batch, which shrinks the term by the share kept).
+    margin_unsup_reduction='kept',
 )
 SEMI_TEST_DEFAULTS = dict(
     # 'prototype_head' (paper) or 'cls_head' (the parametric classifier).
@@ -43,7 +49,20 @@ CHOICES = dict(
     fixmatch_targets=('online', 'offline'),
     margin_view=('strong', 'weak'),
     margin_targets=('offline', 'online'),
+    margin_unsup_reduction=('kept', 'batch'),
     predict_with=('cls_head', 'prototype_head'))
+
+
+def list_fingerprint(dataset) -> int:
+    """63-bit hash of the unlabeled list (clip names in order, without
+    their directories, so a moved data root still matches)."""
+    names = []
+    for i in range(dataset.num_unlabeled):
+        info = dataset.get_data_info(dataset.num_labeled + i)
+        names.append(osp.basename(str(info.get('filename',
+                                               info.get('frame_dir')))))
+    digest = hashlib.sha1('\n'.join(names).encode()).digest()
+    return int.from_bytes(digest[:8], 'little') >> 1
 
 
 @MODELS.register_module()
@@ -62,14 +81,16 @@ class APLTRecognizer(SemiBaseRecognizer):
 
           L = loss_sup (Eq. 1) + w_u * loss_unsup (Eq. 2)
 
-    - online phase (section 3.4), once :class:`APLTOfflineHook` has
-      installed prototypes and pseudo-labels::
+    - online phase (section 3.4), once :class:`APLTOfflineHook` has run an
+      offline phase with ``offline_labeler`` and installed its prototypes
+      and pseudo-labels (:meth:`install_offline_phase`)::
 
           L = loss_sup + w_u * loss_unsup
               + lambda * (loss_margin_sup (Eq. 6) + loss_margin_unsup (Eq. 7))
 
       The prototypes stay fixed (buffers). Unlabeled clips whose offline
-      pseudo-label the threshold filtered out contribute nothing.
+      pseudo-label was filtered out contribute nothing; Eq. 7 averages over
+      the kept ones (``margin_unsup_reduction``).
 
     It logs ``mask_ratio`` (share of unlabeled clips whose FixMatch target
     passed tau) and, when the unlabeled list has labels, ``pseudo_acc``
@@ -86,11 +107,17 @@ class APLTRecognizer(SemiBaseRecognizer):
             ``cls_head``, optional ``neck``).
         prototype_head (dict, optional): :class:`PrototypeHead` config;
             None for FixMatch.
+        offline_labeler (dict, optional): How offline phases label
+            (``TASK_UTILS``): :class:`ClusteringLabeler` (APLT; the default
+            with a prototype head) or :class:`ClassifierLabeler` (FixMatch
+            ASY). A model with a labeler trains only under
+            :class:`APLTOfflineHook`.
         semi_train_cfg (dict, optional): Training options, unknown keys
             rejected; see ``SEMI_TRAIN_DEFAULTS`` in this module for every
             key: ``fixmatch_threshold``, ``unlabeled_weight``,
             ``fixmatch_targets``, ``margin_weight``, ``margin_view``,
-            ``margin_targets``, ``offline_ce_weight``.
+            ``margin_targets``, ``offline_ce_weight``,
+            ``margin_unsup_reduction``.
         semi_test_cfg (dict, optional): ``predict_with``: ``'cls_head'`` or
             ``'prototype_head'`` (before the first offline phase the
             parametric head is used, with a warning).
@@ -102,6 +129,7 @@ class APLTRecognizer(SemiBaseRecognizer):
     def __init__(self,
                  recognizer: ConfigType,
                  prototype_head: OptConfigType = None,
+                 offline_labeler: OptConfigType = None,
                  semi_train_cfg: OptConfigType = None,
                  semi_test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
@@ -133,8 +161,30 @@ class APLTRecognizer(SemiBaseRecognizer):
                 '(semi_train_cfg.margin_weight > 0) or prototype prediction '
                 "(semi_test_cfg.predict_with='prototype_head') needs it. "
                 'Set margin_weight=0 and predict_with=cls_head for FixMatch.')
+        if offline_labeler is None and self.prototype_head is not None:
+            offline_labeler = dict(type='ClusteringLabeler')
+        self.offline_labeler = TASK_UTILS.build(
+            offline_labeler) if offline_labeler else None
+        uses_table = self.semi_train_cfg['fixmatch_targets'] == 'offline' \
+            or self.semi_train_cfg['offline_ce_weight'] > 0
+        if uses_table and self.offline_labeler is None:
+            raise ValueError(
+                "semi_train_cfg.fixmatch_targets='offline' and "
+                'offline_ce_weight > 0 need offline pseudo-labels: set '
+                "model.offline_labeler (e.g. dict(type='ClassifierLabeler'))")
+        if self.offline_labeler is not None and \
+                self.offline_labeler.builds_prototypes and \
+                self.prototype_head is None:
+            raise ValueError(f'model.offline_labeler '
+                             f'({type(self.offline_labeler).__name__}) '
+                             'builds prototypes: set model.prototype_head.')
         self.register_buffer('offline_labels', torch.empty(0,
                                                            dtype=torch.long))
+        # Hash of the unlabeled list the table was made for (0 = none).
+        self.register_buffer('offline_list_fingerprint',
+                             torch.tensor(0, dtype=torch.long))
+        # Set by APLTOfflineHook.before_train; not state.
+        self.offline_schedule_attached = False
         self._warned_no_prototypes = False
 
     def _check_choices(self) -> None:
@@ -165,15 +215,51 @@ class APLTRecognizer(SemiBaseRecognizer):
     # State written by APLTOfflineHook
     # ------------------------------------------------------------------
     @torch.no_grad()
-    def set_offline_labels(self, labels: torch.Tensor) -> None:
-        """Install the pseudo-label table (-1 = filtered) of a phase."""
-        self.offline_labels = labels.to(
-            self.offline_labels.device, torch.long).clone()
+    def install_offline_phase(self, result, dataset) -> None:
+        """Install a phase's result (:class:`PhaseResult`): prototypes,
+        center and thresholds into the prototype head, the pseudo-label
+        table (-1 = filtered) and the fingerprint of ``dataset``'s
+        unlabeled list it belongs to."""
+        device = self.offline_labels.device
+        if result.prototypes is not None:
+            self.prototype_head.set_prototypes(
+                result.prototypes.to(device), result.thresholds.to(device),
+                None if result.center is None else result.center.to(device))
+        self.offline_labels = result.offline_labels.to(
+            device, torch.long).clone()
+        self.offline_list_fingerprint.fill_(list_fingerprint(dataset))
+
+    def check_offline_dataset(self, dataset) -> None:
+        """Refuse a dataset the offline phases cannot address, and a
+        resumed pseudo-label table made for another unlabeled list."""
+        for attr in ('num_labeled', 'num_unlabeled', 'get_data_info'):
+            if not hasattr(dataset, attr):
+                raise TypeError(
+                    'Offline phases need a semi-supervised train dataset '
+                    '(labeled clips first, then unlabeled: e.g. '
+                    f'SemiVideoDataset); {type(dataset).__name__} has no '
+                    f'`{attr}`.')
+        if not self.with_offline_labels:
+            return
+        if len(self.offline_labels) != dataset.num_unlabeled or int(
+                self.offline_list_fingerprint) != list_fingerprint(dataset):
+            raise ValueError(
+                'The checkpoint\'s offline pseudo-label table was made for '
+                f'another unlabeled list ({len(self.offline_labels)} clips, '
+                f'fingerprint {int(self.offline_list_fingerprint)}); the '
+                'train dataset\'s unlabeled list '
+                f'({getattr(dataset, "unlabeled_ann_file", "")}) has '
+                f'{dataset.num_unlabeled} clips, fingerprint '
+                f'{list_fingerprint(dataset)}. Resume with the list the run '
+                'started with, or start a new run.')
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         # The table's length is the unlabeled set's size, unknown when the
         # model is built: take the checkpoint's.
         take_stored_shape(self, state_dict, prefix, 'offline_labels')
+        # Checkpoints from before the fingerprint: unknown list.
+        state_dict.setdefault(prefix + 'offline_list_fingerprint',
+                              torch.tensor(0, dtype=torch.long))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # ------------------------------------------------------------------
@@ -183,8 +269,9 @@ class APLTRecognizer(SemiBaseRecognizer):
     def offline_outputs(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
         """What an offline phase needs of a batch of (normalised) clips.
 
-        Returns ``features`` (pooled by the prototype head, ``[N, D]``, or
-        None without one) and the parametric ``logits`` (``[N, C]``).
+        Returns ``features`` (pooled by the prototype head before any
+        normalisation, ``[N, D]``, or None without one) and the parametric
+        ``logits`` (``[N, C]``).
         """
         feats, kwargs = self.extract_feat(inputs, test_mode=True)
         outputs = dict(
@@ -206,6 +293,14 @@ class APLTRecognizer(SemiBaseRecognizer):
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
         """Losses of one batch (see the class docstring)."""
         cfg = self.semi_train_cfg
+        if self.offline_labeler is not None and \
+                not self.offline_schedule_attached:
+            raise RuntimeError(
+                f'{type(self).__name__} with model.offline_labeler '
+                f'({type(self.offline_labeler).__name__}) trains under '
+                "APLTOfflineHook: add custom_hooks = [dict(type="
+                "'APLTOfflineHook', warmup_epochs=..., interval=...)] to the "
+                'config (without it, it would silently train as FixMatch).')
         batch = self.split_batch(inputs, data_samples)
         online_phase = self.with_prototypes and cfg['margin_weight'] > 0
         margin_on_strong = online_phase and cfg['margin_view'] == 'strong'
@@ -255,7 +350,7 @@ class APLTRecognizer(SemiBaseRecognizer):
             else:
                 targets_u, keep = self._offline_targets(batch)
             losses['loss_margin_unsup'] = cfg['margin_weight'] * margin_loss(
-                proto_u, targets_u, keep)
+                proto_u, targets_u, keep, cfg['margin_unsup_reduction'])
             losses['offline_keep_ratio'] = keep.float().mean() if len(
                 keep) else keep.new_zeros((), dtype=torch.float)
 

@@ -56,6 +56,9 @@ train_dataloader = dict(
         type='SemiSupervisedSampler',
         labeled_batch_size=labeled_batch_size,
         unlabeled_ratio=unlabeled_ratio),
+    # Cuts batches at the sampler's labeled/unlabeled blocks and refuses a
+    # batch_size other than labeled_batch_size * (1 + unlabeled_ratio).
+    batch_sampler=dict(type='SemiSupervisedBatchSampler'),
     dataset=dict(
         type='SemiPoseDataset',
         split_seed=0,
