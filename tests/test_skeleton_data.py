@@ -164,6 +164,7 @@ def test_labeled_part_sampler_takes_the_semi_batches_labeled_clips(pose_pkl):
     assert len(part) == len(part_idx) == 2 * len(full) // 6
     # As many batches (optimizer steps) per epoch as the semi-supervised run.
     assert len(part) // 2 == len(full) // 6
+    assert part.batch_size == 2  # the loader batch size it expects
 
 
 def test_msr_graph_layout_is_the_kinect_layout():

@@ -21,11 +21,15 @@ class LabeledPartSampler(SemiSupervisedSampler):
     Args: as :class:`SemiSupervisedSampler`.
     """
 
+    @property
+    def batch_size(self) -> int:
+        """Clips per batch, ``B_l``: the loader's ``batch_size``."""
+        return self.labeled_batch_size
+
     def __iter__(self) -> Iterator[int]:
         num_labeled = self.dataset.num_labeled
         return iter([i for i in super().__iter__() if i < num_labeled])
 
     def __len__(self) -> int:
-        # Each full batch of B_l + B_u indices keeps its B_l labeled ones.
-        return super().__len__() * self.labeled_batch_size // (
-            self.labeled_batch_size + self.unlabeled_batch_size)
+        # One batch of B_l labeled clips per semi-supervised batch.
+        return self.num_batches * self.labeled_batch_size
