@@ -268,6 +268,9 @@ def test_semi_model_trains_on_a_skeleton_batch(pose_pkl, config):
     cfg.model.recognizer.cls_head.num_classes = 3
     cfg.model.prototype_head.num_classes = 3
     model = MODELS.build(cfg.model)
+    # What APLTOfflineHook does when a Runner starts (the training tests
+    # run the hook itself).
+    model.offline_schedule_attached = True
     pipeline = Compose([TRANSFORMS.build(t) for t in cfg.train_pipeline])
     ds = semi(pose_pkl)
     batch = pseudo_collate([
