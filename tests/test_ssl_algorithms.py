@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from aplt_mm.models.recognizers.semi_batch import SemiBatch
+from aplt_mm.models.utils import SemiBatch
 from aplt_mm.models.ssl_algorithms import SemiLogits
 
 C = 4

@@ -21,15 +21,15 @@ class LabeledPartSampler(SemiSupervisedSampler):
     Args: as :class:`SemiSupervisedSampler`.
     """
 
-    @property
-    def batch_size(self) -> int:
-        """Clips per batch, ``B_l``: the loader's ``batch_size``."""
-        return self.labeled_batch_size
-
     def __iter__(self) -> Iterator[int]:
         num_labeled = self.dataset.num_labeled
         return iter([i for i in super().__iter__() if i < num_labeled])
 
+    @property
+    def batch_size(self) -> int:
+        """Clips per batch: the ``B_l`` labeled ones."""
+        return self.labeled_batch_size
+
     def __len__(self) -> int:
-        # One batch of B_l labeled clips per semi-supervised batch.
+        # Each batch of B_l + B_u indices keeps its B_l labeled ones.
         return self.num_batches * self.labeled_batch_size

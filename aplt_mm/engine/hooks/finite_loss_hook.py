@@ -6,7 +6,7 @@ from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
 from mmaction.registry import HOOKS
 
-from ...models.recognizers.semi_batch import check_finite_losses
+from ...models.utils import check_finite_losses
 
 
 @HOOKS.register_module()

@@ -11,9 +11,9 @@ from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...utils import check_keys, take_stored_shape
 from ..losses import fixmatch_loss, margin_loss, masked_cross_entropy
+from ..utils import (SemiBatch, check_finite_losses, labeled_cross_entropy,
+                     split_semi_batch, target_stats)
 from .semi_base_recognizer import SemiBaseRecognizer
-from .semi_batch import (SemiBatch, check_finite_losses, labeled_cross_entropy,
-                         split_semi_batch, target_stats)
 
 # Options of ``semi_train_cfg`` with their defaults (APLT as in the paper).
 SEMI_TRAIN_DEFAULTS = dict(

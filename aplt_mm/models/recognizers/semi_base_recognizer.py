@@ -6,7 +6,7 @@ from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
-from .semi_batch import neck_features
+from ..utils import neck_features
 
 
 class SemiBaseRecognizer(BaseModel):

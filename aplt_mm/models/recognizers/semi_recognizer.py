@@ -7,7 +7,7 @@ from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ..ssl_algorithms import SemiLogits, SSLAlgorithm, training_progress
 from .semi_base_recognizer import SemiBaseRecognizer
-from .semi_batch import check_finite_losses, split_semi_batch, target_stats
+from ..utils import check_finite_losses, split_semi_batch, target_stats
 
 
 @MODELS.register_module()

@@ -5,7 +5,7 @@ import torch
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModule
 
-from ..recognizers.semi_batch import SemiBatch, labeled_cross_entropy
+from ..utils import SemiBatch, labeled_cross_entropy
 
 
 class SemiLogits(NamedTuple):

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import ExponentialMovingAverage
 
-from ..recognizers.semi_batch import SemiBatch, neck_features
+from ..utils import SemiBatch, neck_features
 from .base import SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability
 
 

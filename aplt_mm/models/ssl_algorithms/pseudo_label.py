@@ -2,7 +2,7 @@
 from mmaction.registry import MODELS
 
 from ..losses import masked_cross_entropy
-from ..recognizers.semi_batch import SemiBatch
+from ..utils import SemiBatch
 from .base import SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability
 
 

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 
-from ..recognizers.semi_batch import SemiBatch
+from ..utils import SemiBatch
 from .base import (SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability,
                    soft_cross_entropy)
 
