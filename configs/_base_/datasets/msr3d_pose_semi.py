@@ -25,9 +25,13 @@ labeled_batch_size = 8
 unlabeled_ratio = 2
 clip_len = 24
 
-# "Decoding": centre on the head of the first frame and turn the body
-# upright (hip centre -> neck along z, shoulder b -> a along x).
-decode = [dict(type='PreNormalize3D', zaxis=[6, 2], xaxis=[1, 0])]
+# "Decoding": centre on the head of the first frame, turn the body upright
+# (hip centre -> neck along z, shoulder b -> a along x) and scale it to a
+# unit hip-centre -> neck length (subjects' height, camera distance).
+decode = [
+    dict(type='PreNormalize3D', zaxis=[6, 2], xaxis=[1, 0]),
+    dict(type='NormalizeBodySize', bone=(6, 2)),
+]
 sample = [
     dict(type='UniformSampleFrames', clip_len=clip_len),
     dict(type='PoseDecode'),
@@ -41,7 +45,7 @@ strong_ops = [
     dict(type='RandomTemporalCrop', ratio=(0.6, 1.)),
     dict(type='RandomSkeletonAffine', rotation=(20, 20, 45),
          scale=(0.8, 1.2), shear=0.3),
-    dict(type='JointJitter', std=0.02),
+    dict(type='JointJitter', std=0.04),
     dict(type='RandomJointDropout', joint_prob=0.1, parts=limbs,
          part_prob=0.3),
 ]
