@@ -11,7 +11,8 @@ import warnings
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
-from . import datasets, engine, models  # noqa: F401,E402 (registration)
+# Imported for registration.
+from . import datasets, engine, evaluation, models  # noqa: F401,E402
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']
