@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import torch
 
+from aplt_mm.analysis.metrics import classification_metrics
 from aplt_mm.evaluation import (MicroActionMetric, f1_scores,
                                 load_coarse_labels, micro_action_scores)
-from aplt_mm.analysis.metrics import classification_metrics
 
 # 6 clips, 3 classes.   true: 0 0 1 1 2 2   pred: 0 1 1 1 0 2
 LABELS = np.array([0, 0, 1, 1, 2, 2])
