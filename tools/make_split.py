@@ -12,8 +12,9 @@ can be measured, the training pipeline must not use them).
 ``--min-per-class K`` labels at least K clips of every class (long-tailed
 lists); the table marks with ``*`` the classes where it overrode the
 ratio. ``--val-ratio R`` first carves a stratified ``val.txt`` from the
-list (the rest is split), so a benchmark validates on training clips,
-never on its test list. The tool refuses to write over its input.
+list and writes the rest, which is split, as ``train.txt``, so a benchmark
+validates on training clips, never on its test list. The tool refuses to
+write over its input.
 """
 import argparse
 import importlib.util
@@ -104,8 +105,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     labeled_path = osp.join(args.out_dir, 'labeled.txt')
     unlabeled_path = osp.join(args.out_dir, 'unlabeled.txt')
     val_path = osp.join(args.out_dir, 'val.txt')
+    train_path = osp.join(args.out_dir, 'train.txt')
     try:
-        for path in (labeled_path, unlabeled_path, val_path):
+        for path in (labeled_path, unlabeled_path, val_path, train_path):
             if osp.exists(path) and osp.samefile(path, args.ann):
                 raise ValueError(f'--out-dir {args.out_dir}: {path} is the '
                                  f'input list --ann {args.ann}; refusing '
@@ -122,6 +124,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         video_list.write_video_list(unlabeled_path, unlabeled)
         if args.val_ratio is not None:
             video_list.write_video_list(val_path, val)
+            video_list.write_video_list(train_path, records)
     except (video_list.AnnotationError, FileNotFoundError, ValueError,
             OSError) as e:
         # A clear one-line message is more useful than a traceback here.
@@ -144,7 +147,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     print(f'wrote {unlabeled_path} ({len(unlabeled)} clips)')
     if args.val_ratio is not None:
         print(f'wrote {val_path} ({len(val)} clips, stratified, '
-              f'--val-ratio {args.val_ratio})')
+              f'--val-ratio {args.val_ratio}) and {train_path} (the '
+              f'{len(records)} others)')
 
 
 if __name__ == '__main__':
