@@ -250,3 +250,29 @@ def test_accuracy_table_over_seeds():
     assert table[2] == '| aplt | 60.0 ± 10.0 | 50.0 ± 10.0 | 120 | - | - | - |'
     assert table[3] == ('| full (reference) | - | - | - | 90.0 ± 0.0 | '
                         '90.0 ± 0.0 | 120 |')
+
+
+def test_split_options_for_configs_that_take_ratio_and_seed():
+    """Configs declaring their ratio and seed as dataset options get them
+    from templates, no lists involved."""
+    import argparse
+
+    from aplt_mm.benchmark.plan import (BenchmarkError, data_options,
+                                        load_method, matrix)
+    method = load_method(osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py'))
+    run = matrix([method], None, [0.25], [3], 'out')[0]
+    args = argparse.Namespace(
+        train_list=None, no_val=True, split_options=[
+            'train_dataloader.dataset.label_ratio={ratio}',
+            'train_dataloader.dataset.split_seed={seed}',
+            'work_dir_tag={pct}p'
+        ])
+    options = data_options(run, args)
+    assert options['train_dataloader.dataset.label_ratio'] == '0.25'
+    assert options['train_dataloader.dataset.split_seed'] == '3'
+    assert options['work_dir_tag'] == '25p'
+    assert options['randomness.seed'] == 3
+    assert options['val_dataloader'] is None
+    args.split_options = ['train_dataloader.dataset.label_ratio={rate}']
+    with pytest.raises(BenchmarkError, match="unknown field 'rate'"):
+        data_options(run, args)

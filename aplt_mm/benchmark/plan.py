@@ -352,10 +352,9 @@ def budget(runs: Sequence[Run], args: Any) -> None:
         options = data_options(run, args)
         cfg = resolved(run.method.cfg, {**options, **args.cfg_options})
         run.has_val = check_no_test_selection(cfg, run.method.config)
-        if not run.has_val and 'default_hooks.checkpoint.save_best' \
-                not in options and cfg.default_hooks.checkpoint.get(
-                    'save_best'):
-            options.update(NO_VAL)
+        checkpoint = cfg.get('default_hooks', {}).get('checkpoint') or {}
+        if not run.has_val and checkpoint.get('save_best'):
+            options.update(NO_VAL)  # nothing to select the best on
         try:
             sizes = data_sizes(cfg, args.gpus)
         except BenchmarkError as e:
