@@ -18,6 +18,7 @@ the tables state each run's steps.
 import copy
 import math
 import os.path as osp
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -42,7 +43,7 @@ class BenchmarkError(Exception):
 @dataclass
 class Method:
     """A config of the benchmark: its path, name (file name without
-    ``.py``) and loaded config."""
+    ``.py`` and a ``_<pct>p`` ratio suffix) and loaded config."""
     config: str
     name: str
     cfg: Config
@@ -104,7 +105,9 @@ def load_method(path: str) -> Method:
     if cfg.get('train_cfg', {}).get('max_epochs') is None:
         raise BenchmarkError(f'{path}: the benchmark scales epoch-based '
                              'schedules; train_cfg.max_epochs is not set')
-    return Method(path, osp.splitext(osp.basename(path))[0], cfg)
+    # The runner sets the ratio: aplt_x_25p.py runs as aplt_x at each ratio.
+    name = re.sub(r'_\d+p$', '', osp.splitext(osp.basename(path))[0])
+    return Method(path, name, cfg)
 
 
 def pct(ratio: float) -> str:
