@@ -45,7 +45,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     add('--seeds', nargs='+', type=int, default=[0],
         help='seeds: each varies the split and the initialisation')
     add('--reference', help='labeled-only config trained once per seed '
-        'on every training clip')
+        'on every training clip (the training list; with --split-options, '
+        'the data its config names)')
     add('--out', required=True, help='output dir')
     data = p.add_argument_group('data (list-based configs)')
     data.add_argument('--data-root', help='dir with train.txt, test.txt, '

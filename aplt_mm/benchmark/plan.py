@@ -334,7 +334,8 @@ def data_options(run: Run, args: Any) -> Dict[str, Any]:
                 run.split_dir, 'val.txt')
         elif args.val_list is not None:
             options['val_dataloader.dataset.ann_file'] = args.val_list
-    options.update(fill(args.split_options, **values))
+    if not run.reference:  # the reference's config names all its data
+        options.update(fill(args.split_options, **values))
     if args.no_val:
         options.update(NO_VAL)
     options['randomness.seed'] = run.seed
