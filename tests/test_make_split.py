@@ -336,3 +336,17 @@ def test_refuses_to_overwrite_its_input(tmp_path):
     assert proc.returncode == 1
     assert 'refusing to overwrite' in proc.stderr
     assert ann.read_text() == before
+
+
+def test_val_ratio_refuses_to_overwrite_its_input(tmp_path):
+    # train.txt is only written with --val-ratio: the input train.txt of
+    # the output dir survives a plain split and is refused with one.
+    ann = tmp_path / 'train.txt'
+    _write_list(ann, {0: 6, 1: 6})
+    before = ann.read_text()
+    proc = subprocess.run([sys.executable, str(TOOL), '--ann', str(ann),
+                           '--ratio', '0.5', '--val-ratio', '0.2',
+                           '--out-dir', str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and 'refusing to overwrite' in proc.stderr
+    assert ann.read_text() == before

@@ -107,7 +107,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     val_path = osp.join(args.out_dir, 'val.txt')
     train_path = osp.join(args.out_dir, 'train.txt')
     try:
-        for path in (labeled_path, unlabeled_path, val_path, train_path):
+        outputs = [labeled_path, unlabeled_path]
+        if args.val_ratio is not None:
+            outputs += [val_path, train_path]
+        for path in outputs:
             if osp.exists(path) and osp.samefile(path, args.ann):
                 raise ValueError(f'--out-dir {args.out_dir}: {path} is the '
                                  f'input list --ann {args.ann}; refusing '
