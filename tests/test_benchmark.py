@@ -153,6 +153,11 @@ def test_equal_steps_and_seeds(bench):
         f'{100 * row["top1_std"]:.1f} |' in md
     assert 'checkpoint validation selected' in md
     assert results['benchmark_command'] in md
+    # One split per seed, then train + test of each run, all recorded.
+    commands = results['commands']
+    assert sum('tools/make_split.py' in c for c in commands) == 2
+    assert sum('tools/train.py' in c for c in commands) == 4
+    assert all(c in md for c in commands)
 
 
 def test_skip_existing_reuses_the_runs(bench, capsys):
@@ -161,7 +166,7 @@ def test_skip_existing_reuses_the_runs(bench, capsys):
         capsys.readouterr().out
 
 
-def test_validation_on_the_test_list_is_refused(setup, tmp_path):
+def test_validation_on_the_test_list_is_refused(setup, tmp_path, capsys):
     tool = load_tool()
     args = list(setup['args'])
     args[args.index('--out') + 1] = str(tmp_path / 'out')
@@ -176,8 +181,24 @@ def test_validation_on_the_test_list_is_refused(setup, tmp_path):
     with pytest.raises(SystemExit, match='--val-ratio'):
         tool.main(args + ['--val-list', str(copy)])
     assert not (tmp_path / 'out' / 'runs').exists()
-    # Without validation the runner reports the last checkpoint only.
+    # Without validation the runner tests the last checkpoint only.
+    capsys.readouterr()
     tool.main(args + ['--no-val', '--dry-run'])
+    printed = capsys.readouterr().out
+    assert 'validation: none' in printed and 'val_dataloader=None' in printed
+    # The paper's convention keeps each config's 12 epochs (unequal steps);
+    # the default budget is the first config's own steps for every run.
+    args = list(setup['args'])
+    args[args.index('--out') + 1] = str(tmp_path / 'out')
+    i = args.index('--steps')
+    del args[i:i + 2]
+    tool.main(args + ['--dry-run', '--paper-epochs'])
+    printed = capsys.readouterr().out
+    assert 'supervised_tiny_50p_seed0: 24 steps = 12 epochs x 2' in printed
+    assert 'fixmatch_tiny_50p_seed1: 12 steps = 12 epochs x 1' in printed
+    tool.main(args + ['--dry-run'])
+    assert 'fixmatch_tiny_50p_seed0: 24 steps = 24 epochs x 1' in \
+        capsys.readouterr().out
 
 
 def test_errors_name_the_option(setup, tmp_path):

@@ -116,18 +116,26 @@ def run_logged(cmd: List[str], log_path: str, what: str) -> float:
 
 
 def make_splits(runs: Sequence[Run], args: Any) -> List[str]:
-    """Write the splits the runs need (list-based data); their commands."""
+    """Write the splits the runs need (list-based data); their commands.
+
+    A split dir is reused when its log (``<split dir>.log``) starts with
+    the same ``make_split.py`` command.
+    """
     commands, done = [], set()
     for run in runs:
         if args.train_list is None or run.split_dir in done:
             continue
         done.add(run.split_dir)
-        if osp.isfile(osp.join(run.split_dir, 'labeled.txt')):
-            continue
-        cmd = split_command(run, args)
-        run_logged(cmd, run.split_dir + '.log',
-                   f'making the split {run.split_dir}')
+        cmd, log = split_command(run, args), run.split_dir + '.log'
         commands.append(shell(cmd))
+        if osp.isfile(log) and osp.isfile(
+                osp.join(run.split_dir, 'labeled.txt')):
+            with open(log) as f:
+                if f.readline().strip() == shell(cmd):
+                    continue  # made by the same command
+        # Missing, or made with other options: make it afresh.
+        shutil.rmtree(run.split_dir, ignore_errors=True)
+        run_logged(cmd, log, f'making the split {run.split_dir}')
     return commands
 
 
