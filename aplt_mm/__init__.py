@@ -11,7 +11,8 @@ import warnings
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
-from . import datasets, engine, labelers, models  # noqa: F401,E402
+# Imported for registration.
+from . import datasets, engine, evaluation, labelers, models  # noqa: F401,E402
 from .clustering import (adaptive_thresholds, build_prototypes,  # noqa: E402
                          cluster_pseudo_labels, seeded_kmeans)
 from .version import __version__  # noqa: E402

@@ -1,47 +1,43 @@
-"""tools/benchmark.py end to end on tiny data, and its report."""
+"""tools/benchmark.py on a tiny matrix: equal steps, seeds, no test
+selection; the runner's planning and report pieces."""
 import importlib.util
 import json
-import os
 import os.path as osp
-import re
 
 import pytest
-from matplotlib.image import imread
+from mmengine.config import Config
 
+from aplt_mm.analysis.logs import load_records
 from aplt_mm.analysis.report import accuracy_table, summarize
+from aplt_mm.benchmark.plan import schedule_options
 from conftest import REPO_ROOT, run_tool
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'benchmark.py')
-SUPERVISED = osp.join(REPO_ROOT, 'configs/supervised_r18_demo.py')
 CLASSES = ['nod', 'shake', 'tilt']
-# The semi-supervised demo configs with tiny batches (2 labeled + 4
-# unlabeled clips) and, for APLT, an offline phase after the single epoch.
-SEMI_BATCHES = """
-train_dataloader = dict(
-    batch_size=6, sampler=dict(labeled_batch_size=2, unlabeled_ratio=2))
+SMALL = """
+val_dataloader = dict(num_workers=0, persistent_workers=False,
+                      dataset=dict(num_classes=3))
+test_dataloader = dict(num_workers=0, persistent_workers=False,
+                       dataset=dict(num_classes=3))
 """
-TINY_CONFIGS = {
-    'fixmatch_tiny.py':
-    "_base_ = [{base!r}]\n" + SEMI_BATCHES,
-    'aplt_tiny.py':
-    "_base_ = [{base!r}]\n" + SEMI_BATCHES + """
-custom_hooks = [
-    dict(type='APLTOfflineHook', warmup_epochs=1, interval=1,
-         final_phase=True, num_workers=0, batch_size=8)
-]
-""",
+# Labeled-only: 3 labeled clips per batch; FixMatch: 2 labeled + 4
+# unlabeled. At 50% of 9 training clips (3 per class after carving 1 per
+# class for validation): 6 labeled -> 2 iterations per epoch, and 3
+# unlabeled -> 1 iteration per epoch (one pass over the unlabeled set).
+CONFIGS = {
+    'supervised_tiny.py': ('configs/supervised_r18_demo.py', """
+model = dict(cls_head=dict(num_classes=3))
+train_dataloader = dict(batch_size=3, num_workers=0,
+                        persistent_workers=False, dataset=dict(num_classes=3))
+"""),
+    'fixmatch_tiny.py': ('configs/fixmatch_r18_demo.py', """
+model = dict(recognizer=dict(cls_head=dict(num_classes=3)))
+train_dataloader = dict(
+    batch_size=6, num_workers=0, persistent_workers=False,
+    sampler=dict(labeled_batch_size=2, unlabeled_ratio=2),
+    dataset=dict(num_classes=3))
+"""),
 }
-BASES = {
-    'fixmatch_tiny.py': 'configs/fixmatch_r18_demo.py',
-    'aplt_tiny.py': 'configs/aplt_r18_demo.py'
-}
-SHRINK = [
-    'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-    'train_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
-    'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False'
-]
 
 
 def load_tool():
@@ -57,220 +53,204 @@ def read_list(path):
 
 
 @pytest.fixture(scope='module')
-def bench(tiny_data, tmp_path_factory):
-    """A data root in the demo layout, tiny configs, one benchmark run."""
+def setup(tiny_data, tmp_path_factory):
+    """A data root in the demo layout, tiny configs, the benchmark's
+    arguments."""
     root = tmp_path_factory.mktemp('bench')
     data = root / 'data'
     data.mkdir()
-    os.symlink(tiny_data['videos'], data / 'videos')
-    # 4 training clips per class (2 of the labeled and 2 of the unlabeled
-    # fixture lists), paths relative to the data root.
-    train = [(p, l) for p, l in read_list(tiny_data['labeled'])
-             ] + [(p, l) for p, l in read_list(tiny_data['unlabeled'])
-                  if p.endswith(('_0.mp4', '_1.mp4'))]
-    test = read_list(tiny_data['test'])
-    for name, rows in (('train', train), ('val', test), ('test', test)):
-        (data / f'{name}.txt').write_text(''.join(f'videos/{p} {l}\n'
-                                                  for p, l in rows))
+    # 4 training clips per class, test 2 per class; paths relative to the
+    # videos dir.
+    train = read_list(tiny_data['labeled']) + [
+        row for row in read_list(tiny_data['unlabeled'])
+        if row[0].endswith(('_0.mp4', '_1.mp4'))
+    ]
+    for name, rows in (('train', train),
+                       ('test', read_list(tiny_data['test']))):
+        (data / f'{name}.txt').write_text(''.join(f'{p} {label}\n'
+                                                  for p, label in rows))
     (data / 'classes.txt').write_text('\n'.join(CLASSES) + '\n')
     configs = root / 'configs'
     configs.mkdir()
-    for name, text in TINY_CONFIGS.items():
+    for name, (base, text) in CONFIGS.items():
         (configs / name).write_text(
-            text.format(base=osp.join(REPO_ROOT, BASES[name])))
-    out = root / 'out'
+            f'_base_ = [{osp.join(REPO_ROOT, base)!r}]\n' + text + SMALL)
     args = [
-        '--data-root',
-        str(data), '--configs', SUPERVISED,
-        str(configs / 'fixmatch_tiny.py'),
-        str(configs / 'aplt_tiny.py'), '--ratios', '0.5', '--seeds', '0',
-        '--jobs', '2', '--reference',
-        osp.join(REPO_ROOT, 'configs/supervised_r18_demo_full.py'), '--out',
-        str(out), '--cfg-options', *SHRINK
+        '--data-root', str(data), '--video-prefix', tiny_data['videos'],
+        '--configs', str(configs / 'supervised_tiny.py'),
+        str(configs / 'fixmatch_tiny.py'), '--ratios', '0.5', '--seeds', '0',
+        '1', '--val-ratio', '0.25', '--steps', '2', '--jobs', '2', '--out',
+        str(root / 'out')
     ]
-    proc = run_tool([TOOL] + args)
-    with open(out / 'results.json') as f:
+    return dict(data=data, configs=configs, out=root / 'out', args=args,
+                videos=tiny_data['videos'])
+
+
+@pytest.fixture(scope='module')
+def bench(setup):
+    """One benchmark run of the tiny matrix."""
+    proc = run_tool([TOOL] + setup['args'])
+    with open(setup['out'] / 'results.json') as f:
         results = json.load(f)
-    return dict(data=data, out=out, args=args, proc=proc, results=results)
+    return dict(setup, proc=proc, results=results)
 
 
-def assert_png(path):
-    image = imread(path)
-    assert image.shape[0] > 200 and image.shape[1] > 200, path
-    assert image[..., :3].std() > 0.05, path
-
-
-def test_results_json(bench):
-    results, data = bench['results'], bench['data']
-    assert set(results) == {
-        'benchmark_command', 'data_root', 'train_list', 'val_list',
-        'test_list', 'class_names', 'configs', 'reference', 'ratios', 'seeds',
-        'cfg_options', 'gpus', 'commands', 'runs', 'summary',
-        'offline_summary', 'figures'
-    }
-    assert results['class_names'] == CLASSES
+def test_equal_steps_and_seeds(bench):
+    results, out = bench['results'], bench['out']
     runs = {run['name']: run for run in results['runs']}
     assert list(runs) == [
-        'supervised_r18_demo_50p_seed0', 'fixmatch_tiny_50p_seed0',
-        'aplt_tiny_50p_seed0', 'supervised_r18_demo_full_100p_seed0'
+        'supervised_tiny_50p_seed0', 'supervised_tiny_50p_seed1',
+        'fixmatch_tiny_50p_seed0', 'fixmatch_tiny_50p_seed1'
     ]
-    assert [runs[n]['kind']
-            for n in runs] == ['supervised', 'fixmatch', 'aplt', 'supervised']
-    # The split was made: 2 of each class's 4 clips labeled.
-    split = data / 'splits' / '50p_seed0'
-    assert len(read_list(split / 'labeled.txt')) == 6
-    assert len(read_list(split / 'unlabeled.txt')) == 6
     for name, run in runs.items():
-        reference = name.startswith('supervised_r18_demo_full')
-        assert run['reference'] == reference
-        assert run['ratio'] == (1.0 if reference else 0.5)
-        assert run['num_labeled'] == (12 if reference else 6)
+        semi = name.startswith('fixmatch')
+        # Equal budget: 2 steps = 1 epoch x 2 (labeled only) = 2 x 1.
+        assert (run['iters_per_epoch'], run['epochs_trained']) == \
+            ((1, 2) if semi else (2, 1))
+        assert run['steps'] == 2
+        assert (run['num_labeled'], run['num_unlabeled']) == \
+            ((6, 3) if semi else (6, 0))
+        # What the Runner logged: 2 training iterations in all.
+        records = load_records(run['work_dir'])
+        iters = [r['iter'] for r in records if 'loss' in r]
+        assert max(iters) == 2 and len(run['epochs']) == (2 if semi else 1)
+        # The schedule scaled with the epochs: cosine over the run.
+        assert f'param_scheduler.0.T_max={run["epochs_trained"]}' in \
+            run['commands'][0]
+        assert f'randomness.seed={run["seed"]}' in run['commands'][0]
+        # Validated on the carved list, tested on the test list.
+        split = out / 'splits' / f'50p_seed{run["seed"]}'
+        assert f'val_dataloader.dataset.ann_file={split}/val.txt' in \
+            run['commands'][0]
+        assert run['best_checkpoint'] and run['test_best']
         test = run['test']
         assert test['num_clips'] == 6
-        matrix = test['confusion_matrix']
-        assert [sum(row) for row in matrix] == [2, 2, 2]
-        assert test['top1'] == pytest.approx(
-            sum(matrix[c][c] for c in range(3)) / 6)
-        assert test['per_class_acc'] == pytest.approx(
-            [matrix[c][c] / 2 for c in range(3)])
-        # The same numbers as tools/test.py's own evaluation.
-        with open(osp.join(run['work_dir'], 'benchmark_test.log')) as f:
-            log = f.read()
-        top1, mean1 = re.search(
-            r'Epoch\(test\).*acc/top1: ([0-9.]+).*acc/mean1: ([0-9.]+)',
-            log).groups()
-        assert test['top1'] == pytest.approx(float(top1), abs=1e-4)
-        assert test['mean_class_acc'] == pytest.approx(float(mean1), abs=1e-4)
-        assert len(run['epochs']) == 1
-        epoch = run['epochs'][0]
-        assert epoch['time'] > 0 and epoch['val_top1'] is not None
-        assert run['wall_time']['total'] >= run['wall_time']['train'] > 0
-        assert osp.isfile(run['checkpoint'])
-    # FixMatch: 6 unlabeled clips, 4 per batch -> 2 iterations.
-    fixmatch = runs['fixmatch_tiny_50p_seed0']
-    epoch = fixmatch['epochs'][0]
-    assert fixmatch['num_unlabeled'] == 6 and epoch['iters'] == 2
-    assert 0 <= epoch['mask_ratio'] <= 1
-    assert epoch['num_pseudo_labels'] == pytest.approx(6 * epoch['mask_ratio'])
-    assert runs['supervised_r18_demo_50p_seed0']['epochs'][0][
-        'mask_ratio'] is None
-    # APLT: one offline phase after epoch 1.
-    phases = runs['aplt_tiny_50p_seed0']['offline_phases']
-    assert [p['epoch'] for p in phases] == [1]
-    assert 0 <= phases[0]['num_kept'] <= 6
-    assert phases[0]['coverage'] == pytest.approx(phases[0]['num_kept'] / 6)
-    assert phases[0]['time'] > 0
-    assert results['offline_summary'][0]['method'] == 'aplt_tiny'
-    # Commands: one split, then train + test per run.
-    commands = results['commands']
-    assert sum('tools/make_split.py' in c for c in commands) == 1
-    assert sum('tools/train.py' in c for c in commands) == 4
-    assert sum('tools/test.py' in c for c in commands) == 4
-    assert 'randomness.seed=0' in commands[1]
-
-
-def test_results_md_and_figures(bench):
-    out, results = bench['out'], bench['results']
+        assert sum(map(sum, test['confusion_matrix'])) == 6
+        assert 0 <= test['f1_macro'] <= 1
+    # Seeds vary the split: labeled lists differ, validation is disjoint
+    # from training.
+    lists = [read_list(out / 'splits' / f'50p_seed{s}' / 'labeled.txt')
+             for s in (0, 1)]
+    assert lists[0] != lists[1]
+    for s in (0, 1):
+        split = out / 'splits' / f'50p_seed{s}'
+        val = {p for p, _ in read_list(split / 'val.txt')}
+        assert len(val) == 3
+        assert not val & {p for p, _ in read_list(split / 'train.txt')}
+    # Aggregation over the two seeds, per-seed values kept.
+    row = next(r for r in results['summary']
+               if r['method'] == 'fixmatch_tiny')
+    top1 = [runs[f'fixmatch_tiny_50p_seed{s}']['test']['top1']
+            for s in (0, 1)]
+    assert row['seeds'] == [0, 1]
+    assert row['top1_mean'] == pytest.approx(sum(top1) / 2)
+    assert row['top1_std'] == pytest.approx(abs(top1[0] - top1[1]) / 2)
+    assert row['steps_mean'] == 2
     with open(out / 'results.md') as f:
         md = f.read()
-    assert '| method | 50% top-1 | 50% mean-class | 100% top-1 | ' \
-        '100% mean-class |' in md
-    summary = {row['method']: row for row in results['summary']}
-    for method, kind in (('supervised_r18_demo', 'labeled only'),
-                         ('fixmatch_tiny', 'FixMatch'), ('aplt_tiny', 'APLT')):
-        top1 = 100 * summary[method]['top1_mean']
-        assert f'| {method} ({kind}) | {top1:.1f} ± 0.0 |' in md
-    ref = 100 * summary['supervised_r18_demo_full']['top1_mean']
-    assert ('| supervised_r18_demo_full (labeled only), reference | - | - | '
-            f'{ref:.1f} ± 0.0 |') in md
-    assert '| aplt_tiny | 50% | 1 |' in md
+    assert '| method | 50% top-1 | 50% F1_mean | 50% steps |' in md
+    assert f'| fixmatch_tiny | {100 * row["top1_mean"]:.1f} ± ' \
+        f'{100 * row["top1_std"]:.1f} |' in md
+    assert 'checkpoint validation selected' in md
     assert results['benchmark_command'] in md
-    assert 'tools/benchmark.py --data-root' in results['benchmark_command']
-    for command in results['commands']:
-        assert command in md
-    figures = results['figures']
-    assert list(figures['pseudo_labels'].values()) == ['pseudo_labels_50p.png']
-    assert list(figures['per_class'].values()) == ['per_class_50p.png']
-    assert len(figures['confusion']) == 4
-    for path in ['pseudo_labels_50p.png', 'per_class_50p.png'] + list(
-            figures['confusion'].values()):
-        assert_png(out / path)
+    # One split per seed, then train + test of each run, all recorded.
+    commands = results['commands']
+    assert sum('tools/make_split.py' in c for c in commands) == 2
+    assert sum('tools/train.py' in c for c in commands) == 4
+    assert all(c in md for c in commands)
 
 
 def test_skip_existing_reuses_the_runs(bench, capsys):
-    out = bench['out']
-    checkpoints = {
-        run['checkpoint']: os.stat(run['checkpoint']).st_mtime_ns
-        for run in bench['results']['runs']
-    }
     load_tool().main(bench['args'] + ['--skip-existing'])
-    printed = capsys.readouterr().out
-    assert printed.count('reusing the finished run') == 4
-    assert 'training, output in' not in printed
-    with open(out / 'results.json') as f:
-        again = json.load(f)
-    assert all(run['reused'] for run in again['runs'])
-    for old, new in zip(bench['results']['runs'], again['runs']):
-        assert new['test'] == old['test']
-        assert new['commands'] == old['commands']
-    assert again['commands'] == bench['results']['commands']
-    for path, mtime in checkpoints.items():
-        assert os.stat(path).st_mtime_ns == mtime
+    assert '0 run(s) to train and test, 2 at a time, 4 reused' in \
+        capsys.readouterr().out
 
 
-def test_dry_run_and_errors(bench, tmp_path, capsys):
+def test_validation_on_the_test_list_is_refused(setup, tmp_path, capsys):
     tool = load_tool()
-    args = list(bench['args'])
-    args[args.index('--out') + 1] = str(tmp_path / 'dry')
-    args[args.index('--ratios') + 1] = '0.25'
-    tool.main(args + ['--dry-run'])
+    args = list(setup['args'])
+    args[args.index('--out') + 1] = str(tmp_path / 'out')
+    i = args.index('--val-ratio')
+    del args[i:i + 2]
+    with pytest.raises(SystemExit, match='validation split is the test '
+                       'list'):
+        tool.main(args + ['--val-list', str(setup['data'] / 'test.txt')])
+    # A copy of the test list is the test list too.
+    copy = tmp_path / 'val.txt'
+    copy.write_text((setup['data'] / 'test.txt').read_text())
+    with pytest.raises(SystemExit, match='--val-ratio'):
+        tool.main(args + ['--val-list', str(copy)])
+    assert not (tmp_path / 'out' / 'runs').exists()
+    # Without validation the runner tests the last checkpoint only.
+    capsys.readouterr()
+    tool.main(args + ['--no-val', '--dry-run'])
     printed = capsys.readouterr().out
-    assert printed.count('tools/train.py') == 4
-    assert printed.count('tools/test.py') == 4
-    assert 'tools/make_split.py' in printed and '--ratio 0.25' in printed
-    assert 'model.cls_head.num_classes=3' in printed
-    assert 'model.prototype_head.num_classes=3' in printed
-    assert not (tmp_path / 'dry').exists()
-    assert not (bench['data'] / 'splits' / '25p_seed0').exists()
+    assert 'validation: none' in printed and 'val_dataloader=None' in printed
+    # The paper's convention keeps each config's 12 epochs (unequal steps);
+    # the default budget is the first config's own steps for every run.
+    args = list(setup['args'])
+    args[args.index('--out') + 1] = str(tmp_path / 'out')
+    i = args.index('--steps')
+    del args[i:i + 2]
+    tool.main(args + ['--dry-run', '--paper-epochs'])
+    printed = capsys.readouterr().out
+    assert 'supervised_tiny_50p_seed0: 24 steps = 12 epochs x 2' in printed
+    assert 'fixmatch_tiny_50p_seed1: 12 steps = 12 epochs x 1' in printed
+    tool.main(args + ['--dry-run'])
+    assert 'fixmatch_tiny_50p_seed0: 24 steps = 24 epochs x 1' in \
+        capsys.readouterr().out
 
+
+def test_errors_name_the_option(setup, tmp_path):
+    tool = load_tool()
+    base = ['--data-root', str(setup['data']), '--out', str(tmp_path),
+            '--video-prefix', setup['videos'],
+            '--configs', str(setup['configs'] / 'supervised_tiny.py')]
     with pytest.raises(SystemExit, match=r'--ratios: 1.5 is not in \(0, 1\)'):
-        tool.main(args[:args.index('--ratios') + 1] + ['1.5'] +
-                  args[args.index('--ratios') + 2:])
+        tool.main(base + ['--ratios', '1.5'])
     with pytest.raises(SystemExit, match='config not found: nope.py'):
-        tool.main([
-            '--data-root',
-            str(bench['data']), '--configs', 'nope.py', '--ratios', '0.5',
-            '--out',
-            str(tmp_path)
-        ])
-    with pytest.raises(SystemExit, match='--reference .*labeled-only'):
-        tool.main([
-            '--data-root',
-            str(bench['data']), '--configs', SUPERVISED, '--ratios', '0.5',
-            '--reference',
-            osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py'), '--out',
-            str(tmp_path)
-        ])
+        tool.main(base[:-1] + ['nope.py', '--ratios', '0.5'])
     with pytest.raises(SystemExit, match='--test-list: .*missing.txt'):
-        tool.main([
-            '--data-root',
-            str(bench['data']), '--configs', SUPERVISED, '--ratios', '0.5',
-            '--test-list',
-            str(tmp_path / 'missing.txt'), '--out',
-            str(tmp_path)
-        ])
+        tool.main(base + ['--ratios', '0.5', '--test-list',
+                          str(tmp_path / 'missing.txt')])
+    with pytest.raises(SystemExit, match='--cfg-options train_cfg.max_ep'):
+        tool.main(base + ['--ratios', '0.5', '--val-ratio', '0.25',
+                          '--cfg-options', 'train_cfg.max_epochs=3'])
+    # A list naming missing videos: the config and run are named.
+    with pytest.raises(SystemExit, match=r'supervised_tiny.py \(supervised_'
+                       r'tiny_50p_seed0\): cannot build the training data: '
+                       r'.*missing'):
+        tool.main(base[:4] + base[6:] + ['--ratios', '0.5', '--val-ratio',
+                                         '0.25'])
+
+
+def test_schedule_scaling_of_aplt():
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs/benchmarks/aplt_r18_msr3d_25p.py'))
+    assert cfg.train_cfg.max_epochs == 30
+    options = schedule_options(cfg, 60)
+    assert options == {
+        'train_cfg.max_epochs': 60,
+        'train_cfg.val_interval': 10,
+        'param_scheduler.0.begin': 0,
+        'param_scheduler.0.end': 60,
+        'param_scheduler.0.T_max': 60,
+        'custom_hooks.0.warmup_epochs': 20,
+        'custom_hooks.0.interval': 10,
+    }
 
 
 def test_accuracy_table_over_seeds():
 
-    def run(method, seed, top1, mean1, reference=False):
+    def run(method, seed, top1, f1, reference=False):
         return dict(
             method=method,
-            kind='aplt',
             ratio=1.0 if reference else 0.25,
             reference=reference,
             seed=seed,
-            test=dict(top1=top1, mean_class_acc=mean1),
+            steps=120,
+            test=dict(top1=top1, f1_mean=f1),
+            test_best=None,
             epochs=[dict(time=2.0), dict(time=4.0)],
             offline_phases=[],
             wall_time=dict(total=10.0 + seed))
@@ -284,10 +264,36 @@ def test_accuracy_table_over_seeds():
     assert summary[0]['top1_mean'] == pytest.approx(0.6)
     assert summary[0]['top1_std'] == pytest.approx(0.1)
     assert summary[0]['epoch_time_mean'] == pytest.approx(3.0)
-    assert summary[0]['wall_time_mean'] == pytest.approx(10.5)
+    assert summary[0]['best_top1_mean'] is None
     table = accuracy_table(summary, [0.25]).splitlines()
-    assert table[0] == ('| method | 25% top-1 | 25% mean-class | 100% top-1 '
-                        '| 100% mean-class |')
-    assert table[2] == '| aplt (APLT) | 60.0 ± 10.0 | 50.0 ± 10.0 | - | - |'
-    assert table[3] == ('| full (APLT), reference | - | - | 90.0 ± 0.0 | '
-                        '90.0 ± 0.0 |')
+    assert table[0] == ('| method | 25% top-1 | 25% F1_mean | 25% steps | '
+                        '100% top-1 | 100% F1_mean | 100% steps |')
+    assert table[2] == '| aplt | 60.0 ± 10.0 | 50.0 ± 10.0 | 120 | - | - | - |'
+    assert table[3] == ('| full (reference) | - | - | - | 90.0 ± 0.0 | '
+                        '90.0 ± 0.0 | 120 |')
+
+
+def test_split_options_for_configs_that_take_ratio_and_seed():
+    """Configs declaring their ratio and seed as dataset options get them
+    from templates, no lists involved."""
+    import argparse
+
+    from aplt_mm.benchmark.plan import (BenchmarkError, data_options,
+                                        load_method, matrix)
+    method = load_method(osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py'))
+    run = matrix([method], None, [0.25], [3], 'out')[0]
+    args = argparse.Namespace(
+        train_list=None, no_val=True, split_options=[
+            'train_dataloader.dataset.label_ratio={ratio}',
+            'train_dataloader.dataset.split_seed={seed}',
+            'work_dir_tag={pct}p'
+        ])
+    options = data_options(run, args)
+    assert options['train_dataloader.dataset.label_ratio'] == '0.25'
+    assert options['train_dataloader.dataset.split_seed'] == '3'
+    assert options['work_dir_tag'] == '25p'
+    assert options['randomness.seed'] == 3
+    assert options['val_dataloader'] is None
+    args.split_options = ['train_dataloader.dataset.label_ratio={rate}']
+    with pytest.raises(BenchmarkError, match="unknown field 'rate'"):
+        data_options(run, args)

@@ -150,12 +150,14 @@ def test_split_no_labeled_clip_message():
         'ratio=0.1 leaves 2 class(es) without a labeled clip: class 1 '
         '(3 clips), class 2 (1 clip). A class of n clips gets '
         'floor(ratio * n + 0.5) labeled clips, so the smallest class '
-        '(1 clip) needs ratio >= 0.5/1: use ratio >= 0.5')
+        '(1 clip) needs ratio >= 0.5/1: use ratio >= 0.5, or a least '
+        'number of labeled clips per class (min_per_class, make_split.py '
+        '--min-per-class)')
 
 
 def test_split_suggested_ratio_works():
     records = _records({0: 10, 1: 3})
-    with pytest.raises(ValueError, match=r'use ratio >= 0\.1667$'):
+    with pytest.raises(ValueError, match=r'use ratio >= 0\.1667, or'):
         stratified_split(records, 0.1, 0)
     labeled, _ = stratified_split(records, 0.1667, 0)
     assert Counter(r.label for r in labeled) == {0: 2, 1: 1}
@@ -269,3 +271,82 @@ def test_cli_missing_file_and_ratio_one(tmp_path, capsys):
          str(tmp_path)], capsys)
     assert code == 1
     assert 'fully supervised' in cap.err
+
+
+# ------------------------------------------------ long tail, val, safety --
+
+
+def test_min_per_class_on_a_long_tailed_list(tmp_path, capsys):
+    # Class 0 has 60 clips, class 1 12, class 2 6 (MA-52's rarest), 3 two.
+    sizes = {0: 60, 1: 12, 2: 6, 3: 2}
+    ann = tmp_path / 'train.txt'
+    _write_list(ann, sizes)
+    with pytest.raises(ValueError, match='min-per-class'):
+        stratified_split(_records(sizes), 0.1, seed=0)
+    labeled, unlabeled = stratified_split(
+        _records(sizes), 0.1, seed=0, min_per_class=3)
+    counts = Counter(r.label for r in labeled)
+    # 0.1: 6, 1 (rounded 1.2), 1 (0.6 -> 1), 0 (0.2); the minimum 3
+    # raises classes 1 and 2 to 3 and labels all of class 3.
+    assert counts == {0: 6, 1: 3, 2: 3, 3: 2}
+    assert len(labeled) + len(unlabeled) == sum(sizes.values())
+
+    tool = _load_tool()
+    tool.main(['--ann', str(ann), '--ratio', '0.1', '--seed', '0',
+               '--min-per-class', '3', '--out-dir', str(tmp_path / 's')])
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split() for line in out.splitlines()
+            if line.strip() and line.split()[0] in '0123'}
+    assert rows['0'][1] == '6'  # the ratio's count, no mark
+    assert rows['1'][1] == '3*' and rows['2'][1] == '3*'
+    assert rows['3'][1:] == ['2*', '0', '2']
+    assert '--min-per-class 3 overrode the ratio' in out
+
+
+def test_val_ratio_carves_the_same_val_for_every_ratio(tmp_path):
+    sizes = {0: 20, 1: 10, 2: 4}
+    ann = tmp_path / 'train.txt'
+    lines = _write_list(ann, sizes)
+    tool = _load_tool()
+    vals = []
+    for ratio in ('0.25', '0.5'):
+        out = tmp_path / ratio
+        tool.main(['--ann', str(ann), '--ratio', ratio, '--seed', '1',
+                   '--val-ratio', '0.2', '--out-dir', str(out)])
+        val = (out / 'val.txt').read_text().splitlines()
+        rest = (out / 'labeled.txt').read_text().splitlines() + \
+            (out / 'unlabeled.txt').read_text().splitlines()
+        assert not set(val) & set(rest)
+        assert sorted(val + rest) == sorted(lines)
+        vals.append(val)
+        counts = Counter(line.split()[1] for line in val)
+        assert counts == {'0': 4, '1': 2, '2': 1}
+    assert vals[0] == vals[1]
+
+
+def test_refuses_to_overwrite_its_input(tmp_path):
+    out = tmp_path / 'split'
+    out.mkdir()
+    ann = out / 'labeled.txt'
+    _write_list(ann, {0: 4, 1: 4})
+    before = ann.read_text()
+    proc = subprocess.run([sys.executable, str(TOOL), '--ann', str(ann),
+                           '--ratio', '0.5', '--out-dir', str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert 'refusing to overwrite' in proc.stderr
+    assert ann.read_text() == before
+
+
+def test_val_ratio_refuses_to_overwrite_its_input(tmp_path):
+    # train.txt is only written with --val-ratio: the input train.txt of
+    # the output dir survives a plain split and is refused with one.
+    ann = tmp_path / 'train.txt'
+    _write_list(ann, {0: 6, 1: 6})
+    before = ann.read_text()
+    proc = subprocess.run([sys.executable, str(TOOL), '--ann', str(ann),
+                           '--ratio', '0.5', '--val-ratio', '0.2',
+                           '--out-dir', str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and 'refusing to overwrite' in proc.stderr
+    assert ann.read_text() == before

@@ -351,3 +351,47 @@ def test_semi_recognizer_rejects_bad_algorithms():
         tiny_semi_recognizer(dict(type='UDA', tsa_schedule='cosine'))
     with pytest.raises(TypeError, match='unexpected keyword'):
         tiny_semi_recognizer(dict(type='SoftMatch', threshold=0.9))
+
+
+@pytest.fixture
+def max_iters_40():
+    """A message hub with ``max_iters`` = 40, as a Runner sets it."""
+    from mmengine.logging import MessageHub
+    hub = MessageHub.get_instance('scheduled_momentum_test')
+    hub.update_info('max_iters', 40)
+    yield
+    hub.update_info('max_iters', None)
+
+
+def test_ema_momenta_scaled_to_the_schedule(max_iters_40):
+    from aplt_mm.models.ssl_algorithms.base import scheduled_momentum
+    # Time constant 1 / (1 - m) = f T = 0.05 * 40 = 2 steps: m = 0.5.
+    assert scheduled_momentum(0.999, 0.05) == pytest.approx(0.5)
+    assert scheduled_momentum(0.999, None) == 0.999
+    assert scheduled_momentum(0.999, 0.01) == 0.0  # f T <= 1
+    with pytest.raises(ValueError, match='ema_time_fraction'):
+        build('SoftMatch', ema_time_fraction=0.0)
+    # FreeMatch's global threshold moves by m = 0.5, not its fixed 0.999.
+    alg = build('FreeMatch', ema_momentum=0.999, ema_time_fraction=0.05)
+    weak = confident_logits([0, 0, 1, 0], torch.full((4, ), 0.9))
+    alg.unlabeled_loss(logits_of(weak), batch_of(4, [0, 1, 2, 3]), 1.0)
+    assert alg.global_threshold.item() == pytest.approx(0.5 / C + 0.5 * 0.9)
+    # SoftMatch's confidence mean likewise.
+    soft = build('SoftMatch', ema_time_fraction=0.05,
+                 uniform_alignment=False)
+    soft.unlabeled_loss(logits_of(weak), batch_of(4, [0, 1, 2, 3]), 1.0)
+    assert soft.conf_mean.item() == pytest.approx(0.5 / C + 0.5 * 0.9)
+    # The Mean Teacher's teacher: alpha = 0.5.
+    model = tiny_semi_recognizer(
+        dict(type='MeanTeacher', ema_decay=0.999, ema_time_fraction=0.05))
+    alg, student = model.algorithm, model.recognizer
+    alg.update_teacher(student)
+    before = {n: p.clone() for n, p in alg.teacher.module.named_parameters()}
+    with torch.no_grad():
+        for p in student.parameters():
+            p.add_(1.0)
+    alg.update_teacher(student)
+    teacher = dict(alg.teacher.module.named_parameters())
+    for name, p in student.named_parameters():
+        assert torch.allclose(teacher[name], 0.5 * before[name] + 0.5 * p,
+                              atol=1e-6), name

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..datasets.subsets import load_class_names
+from ..evaluation import micro_action_scores
 
 # A build_subset.py class map line: "<new id> <original id> <name>".
 _CLASS_MAP_LINE = re.compile(r'^(\d+)\s+(\d+)\s+(\S.*)$')
@@ -118,19 +119,26 @@ def per_class_accuracy(matrix: np.ndarray) -> List[Optional[float]]:
     ]
 
 
-def classification_metrics(scores: np.ndarray,
-                           labels: np.ndarray) -> Dict[str, Any]:
-    """Top-1, mean-class and per-class accuracy and the confusion matrix.
+def classification_metrics(
+        scores: np.ndarray,
+        labels: np.ndarray,
+        coarse: Optional[Sequence[int]] = None) -> Dict[str, Any]:
+    """Accuracies, F1 scores and the confusion matrix of a test run.
 
     Args:
         scores (np.ndarray): ``[N, C]`` class scores.
         labels (np.ndarray): ``[N]`` ground truth in ``[0, C)``.
+        coarse (Sequence[int], optional): Coarse (body-part) label of every
+            class, for the body-level scores.
 
     Returns:
-        dict: ``num_clips``, ``top1``, ``mean_class_acc`` (mean over the
-        classes with test clips), ``per_class_acc`` (list, None for classes
-        without clips) and ``confusion_matrix`` (list of rows, true class x
-        predicted class). Accuracies are fractions in [0, 1].
+        dict: ``num_clips``, ``top1``, ``top5``, ``mean_class_acc`` (mean
+        over the classes with test clips), the F1 scores of
+        :func:`aplt_mm.evaluation.micro_action_scores` (``f1_macro``,
+        ``f1_micro``, ``f1_mean``, and ``body_*`` with ``coarse``),
+        ``per_class_acc`` (list, None for classes without clips) and
+        ``confusion_matrix`` (list of rows, true class x predicted class).
+        Accuracies are fractions in [0, 1].
 
     Raises:
         ValueError: If a label lies outside ``[0, C)``.
@@ -143,19 +151,23 @@ def classification_metrics(scores: np.ndarray,
     matrix = confusion_matrix(labels, preds, num_classes)
     per_class = per_class_accuracy(matrix)
     present = [acc for acc in per_class if acc is not None]
+    top5 = np.argsort(-scores, axis=1)[:, :5]
     return dict(
         num_clips=int(len(labels)),
         top1=float((preds == labels).mean()),
+        top5=float((top5 == labels[:, None]).any(axis=1).mean()),
         mean_class_acc=float(np.mean(present)),
+        **micro_action_scores(scores, labels, coarse),
         per_class_acc=per_class,
         confusion_matrix=matrix.tolist())
 
 
-def dump_metrics(path: str) -> Dict[str, Any]:
+def dump_metrics(path: str,
+                 coarse: Optional[Sequence[int]] = None) -> Dict[str, Any]:
     """:func:`classification_metrics` of a prediction dump."""
     scores, labels = load_dump(path)
     try:
-        return classification_metrics(scores, labels)
+        return classification_metrics(scores, labels, coarse)
     except ValueError as e:
         raise ValueError(f'{path}: {e}') from None
 

@@ -5,17 +5,12 @@ from .metrics import mean_std
 
 Run = Dict[str, Any]
 
-KIND_NAMES = dict(
-    supervised='labeled only',
-    fixmatch='FixMatch',
-    aplt='APLT',
-    pseudolabel='Pseudo-Label',
-    meanteacher='Mean Teacher',
-    uda='UDA',
-    flexmatch='FlexMatch',
-    freematch='FreeMatch',
-    softmatch='SoftMatch')
+#: (key of a run's test metrics, column title) of the accuracy tables.
+ACCURACY_COLUMNS = (('top1', 'top-1'), ('f1_mean', 'F1_mean'))
 # (key of an offline phase, column title, scale of the value).
+#: Test metrics aggregated over seeds.
+METRICS = ('top1', 'top5', 'mean_class_acc', 'f1_macro', 'f1_micro',
+           'f1_mean')
 OFFLINE_COLUMNS = (
     ('num_kept', 'kept pseudo-labels', 1.0),
     ('coverage', 'coverage (%)', 100.0),
@@ -52,30 +47,35 @@ def summarize(runs: Sequence[Run]) -> List[Dict[str, Any]]:
         runs (Sequence[dict]): Run records of ``results.json``.
 
     Returns:
-        list[dict]: One row per (method, ratio): ``method``, ``kind``,
-        ``ratio``, ``reference``, ``seeds`` and ``<metric>_mean`` /
-        ``<metric>_std`` for ``top1``, ``mean_class_acc`` (fractions),
-        ``epoch_time`` (s per epoch), ``offline_time`` (s, all phases of a
-        run) and ``wall_time`` (s, training + testing, as measured around
-        the tools).
+        list[dict]: One row per (method, ratio): ``method``, ``ratio``,
+        ``reference``, ``seeds`` and ``<metric>_mean`` / ``<metric>_std``
+        for ``top1``, ``top5``, ``mean_class_acc``, ``f1_macro``,
+        ``f1_micro``, ``f1_mean`` (fractions; the last checkpoint's test
+        metrics), the same prefixed ``best_`` for the checkpoint
+        validation selected (None without validation), ``steps``
+        (optimizer steps), ``epoch_time`` (s per epoch), ``offline_time``
+        (s, all phases of a run) and ``wall_time`` (s, training +
+        testing, as measured around the tools).
     """
     rows = []
     for (method, ratio), group in _groups(runs).items():
         row = dict(
             method=method,
-            kind=group[0]['kind'],
             ratio=ratio,
             reference=group[0]['reference'],
             seeds=[run['seed'] for run in group])
         per_run = dict(
-            top1=[run['test']['top1'] for run in group],
-            mean_class_acc=[run['test']['mean_class_acc'] for run in group],
+            steps=[run.get('steps') for run in group],
             epoch_time=[_epoch_time(run) for run in group],
             offline_time=[
                 sum(p['time'] or 0.0 for p in run['offline_phases'])
                 for run in group
             ],
             wall_time=[run['wall_time']['total'] for run in group])
+        for key in METRICS:
+            per_run[key] = [run['test'].get(key) for run in group]
+            per_run['best_' + key] = [(run.get('test_best') or {}).get(key)
+                                      for run in group]
         for key, values in per_run.items():
             row[f'{key}_mean'], row[f'{key}_std'] = mean_std(values)
         rows.append(row)
@@ -143,19 +143,21 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _method_name(row: Dict[str, Any]) -> str:
-    """``'<config> (<kind>)'``, marked as the reference where it is."""
-    name = f'{row["method"]} ({KIND_NAMES.get(row["kind"], row["kind"])})'
-    return name + ', reference' if row['reference'] else name
+    """The config's name, marked as the reference where it is."""
+    return row['method'] + (' (reference)' if row['reference'] else '')
 
 
 def accuracy_table(summary: Sequence[Dict[str, Any]],
-                   ratios: Sequence[float]) -> str:
-    """Methods x label ratios: top-1 and mean-class accuracy (%).
+                   ratios: Sequence[float],
+                   prefix: str = '') -> str:
+    """Methods x label ratios: top-1 and F1_mean (%), optimizer steps.
 
     Args:
         summary (Sequence[dict]): Rows of :func:`summarize`.
         ratios (Sequence[float]): Label ratios of the matrix, in column
             order; the reference's full-label column is added after them.
+        prefix (str): ``''`` for the last checkpoint, ``'best_'`` for the
+            one validation selected.
 
     Returns:
         str: A markdown table.
@@ -166,7 +168,8 @@ def accuracy_table(summary: Sequence[Dict[str, Any]],
     header = ['method']
     for ratio in columns:
         label = ratio_label(ratio)
-        header += [f'{label} top-1', f'{label} mean-class']
+        header += [f'{label} {title}' for _, title in ACCURACY_COLUMNS]
+        header.append(f'{label} steps')
     rows = []
     methods = list(
         dict.fromkeys((row['method'], row['reference']) for row in summary))
@@ -179,7 +182,9 @@ def accuracy_table(summary: Sequence[Dict[str, Any]],
         cells = [_method_name(next(iter(mine.values())))]
         for ratio in columns:
             row = mine.get(ratio, {})
-            cells += [_cell(row, 'top1'), _cell(row, 'mean_class_acc')]
+            cells += [_cell(row, prefix + key) for key, _ in ACCURACY_COLUMNS]
+            steps = row.get('steps_mean')
+            cells.append('-' if steps is None else f'{steps:.0f}')
         rows.append(cells)
     return _table(header, rows)
 
@@ -241,12 +246,19 @@ def render_markdown(results: Dict[str, Any]) -> str:
     seeds = ', '.join(str(s) for s in results['seeds'])
     parts = [
         '# Benchmark results', '',
-        f'Data: `{results["data_root"]}` ({len(results["class_names"])} '
-        f'classes); test list `{results["test_list"]}`; seeds {seeds}. '
-        'Cells: mean ± std over seeds (population std, 0 for one seed).', '',
-        '## Test accuracy (%)', '',
+        f'Data: {results["data"]}; seeds {seeds}. Cells: mean ± std over '
+        'seeds (population std, 0 for one seed). Budget: '
+        f'{results["budget"]}.', '',
+        '## Test scores of the last checkpoint (%)', '',
         accuracy_table(results['summary'], results['ratios']), ''
     ]
+    if any(row['best_top1_mean'] is not None for row in results['summary']):
+        parts += [
+            '## Test scores of the checkpoint validation selected (%)', '',
+            'Selected on the validation split (never the test list).', '',
+            accuracy_table(results['summary'], results['ratios'], 'best_'),
+            ''
+        ]
     if results['offline_summary']:
         parts += [
             '## APLT offline phases', '',

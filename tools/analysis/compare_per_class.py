@@ -24,21 +24,12 @@ if importlib.util.find_spec('aplt_mm') is None:
     sys.path.insert(
         0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from aplt_mm.analysis import metrics, plots  # noqa: E402
+from aplt_mm.analysis import cli, metrics, plots  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; None reads ``sys.argv``.
-
-    Returns:
-        argparse.Namespace: The arguments.
-    """
-    parser = argparse.ArgumentParser(
-        description='Compare the per-class accuracy of two test dumps '
-        '(tools/test.py --dump).')
+    """Parse the command line (None reads ``sys.argv``)."""
+    parser = cli.tool_parser(__doc__)
     parser.add_argument('dump_a', metavar='DUMP_A', help='first dump (.pkl)')
     parser.add_argument('dump_b', metavar='DUMP_B', help='second dump (.pkl)')
     parser.add_argument(
@@ -47,11 +38,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=['A', 'B'],
         metavar=('A', 'B'),
         help='names of the two runs')
-    parser.add_argument(
-        '--classes',
-        help='class names: one per line, or build_subset.py\'s "<id> '
-        '<original id> <name>" lines (default: class ids)')
-    parser.add_argument('--out', required=True, help='output PNG')
+    cli.add_classes(parser)
+    cli.add_out(parser)
     parser.add_argument(
         '--title', default='Per-class test accuracy', help='figure title')
     return parser.parse_args(argv)
@@ -92,7 +80,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         argv (list[str], optional): Arguments; None reads ``sys.argv``.
     """
     args = parse_args(argv)
-    try:
+    with cli.exit_on_error('compare_per_class.py'):
         results = [
             metrics.dump_metrics(args.dump_a),
             metrics.dump_metrics(args.dump_b)
@@ -109,16 +97,10 @@ def main(argv: Optional[List[str]] = None) -> None:
                 f'{args.dump_a} and {args.dump_b} have different test clips '
                 f'per class ({counts[0]} vs {counts[1]}): not the same test '
                 'list')
-        if args.classes:
-            class_names = metrics.load_class_map(args.classes)
-            metrics.check_class_names(class_names, num_classes, args.classes)
-        else:
-            class_names = [str(c) for c in range(num_classes)]
+        class_names = cli.class_names(args.classes, num_classes)
         accs = [r['per_class_acc'] for r in results]
         plots.plot_per_class(
             accs, args.names, class_names, args.out, title=args.title)
-    except (FileNotFoundError, ValueError) as e:
-        sys.exit(f'compare_per_class.py: error: {e}')
     print(format_table(list(args.names), class_names, *accs))
     for name, r in zip(args.names, results):
         print(f'{name}: top-1 {100 * r["top1"]:.1f}%, mean-class '

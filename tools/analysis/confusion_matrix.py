@@ -23,26 +23,15 @@ if importlib.util.find_spec('aplt_mm') is None:
     sys.path.insert(
         0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from aplt_mm.analysis import metrics, plots  # noqa: E402
+from aplt_mm.analysis import cli, metrics, plots  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; None reads ``sys.argv``.
-
-    Returns:
-        argparse.Namespace: The arguments.
-    """
-    parser = argparse.ArgumentParser(
-        description='Confusion matrix of a test dump (tools/test.py --dump).')
+    """Parse the command line (None reads ``sys.argv``)."""
+    parser = cli.tool_parser(__doc__)
     parser.add_argument('dump', metavar='DUMP', help='the dump (.pkl)')
-    parser.add_argument(
-        '--classes',
-        help='class names: one per line, or build_subset.py\'s "<id> '
-        '<original id> <name>" lines (default: class ids)')
-    parser.add_argument('--out', required=True, help='output PNG')
+    cli.add_classes(parser)
+    cli.add_out(parser)
     parser.add_argument(
         '--normalize',
         action='store_true',
@@ -84,14 +73,10 @@ def main(argv: Optional[List[str]] = None) -> None:
         argv (list[str], optional): Arguments; None reads ``sys.argv``.
     """
     args = parse_args(argv)
-    try:
+    with cli.exit_on_error('confusion_matrix.py'):
         result = metrics.dump_metrics(args.dump)
         matrix = np.asarray(result['confusion_matrix'])
-        if args.classes:
-            class_names = metrics.load_class_map(args.classes)
-            metrics.check_class_names(class_names, len(matrix), args.classes)
-        else:
-            class_names = [str(c) for c in range(len(matrix))]
+        class_names = cli.class_names(args.classes, len(matrix))
         title = args.title or (
             f'{osp.basename(args.dump)}: top-1 {100 * result["top1"]:.1f}%,'
             f' mean-class {100 * result["mean_class_acc"]:.1f}%')
@@ -101,8 +86,6 @@ def main(argv: Optional[List[str]] = None) -> None:
             args.out,
             normalize=args.normalize,
             title=title)
-    except (FileNotFoundError, ValueError) as e:
-        sys.exit(f'confusion_matrix.py: error: {e}')
     shown = np.rint(metrics.row_percentages(matrix)) if args.normalize \
         else matrix
     print(format_matrix(shown, class_names))

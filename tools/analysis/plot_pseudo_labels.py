@@ -28,27 +28,18 @@ if importlib.util.find_spec('aplt_mm') is None:
     sys.path.insert(
         0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from aplt_mm.analysis import logs, plots  # noqa: E402
+from aplt_mm.analysis import cli, logs, plots  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; None reads ``sys.argv``.
-
-    Returns:
-        argparse.Namespace: The arguments.
-    """
-    parser = argparse.ArgumentParser(
-        description='Plot pseudo-label accuracy and count vs epoch from '
-        'training work dirs (FixMatch / APLT).')
+    """Parse the command line (None reads ``sys.argv``)."""
+    parser = cli.tool_parser(__doc__)
     parser.add_argument(
         'work_dirs',
         nargs='+',
         metavar='WORK_DIR',
         help='work dirs of training runs')
-    parser.add_argument('--out', required=True, help='output PNG')
+    cli.add_out(parser)
     parser.add_argument(
         '--names',
         nargs='+',
@@ -75,7 +66,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     names = args.names or [
         osp.basename(osp.normpath(d)) for d in args.work_dirs
     ]
-    try:
+    with cli.exit_on_error('plot_pseudo_labels.py'):
         if len(names) != len(args.work_dirs):
             raise ValueError(f'--names: {len(names)} names for '
                              f'{len(args.work_dirs)} work dirs')
@@ -97,8 +88,6 @@ def main(argv: Optional[List[str]] = None) -> None:
                     'readable from here); pass --num-unlabeled')
             runs.append((name, log))
         plots.plot_pseudo_labels(runs, args.out, title=args.title)
-    except (FileNotFoundError, ValueError) as e:
-        sys.exit(f'plot_pseudo_labels.py: error: {e}')
     for name, log in runs:
         print(f'{name}: {len(log["epochs"])} epochs, '
               f'{len(log["offline_phases"])} offline phases, '

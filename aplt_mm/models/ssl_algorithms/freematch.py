@@ -1,11 +1,14 @@
 """FreeMatch (Wang et al., ICLR 2023): self-adaptive thresholding."""
+from typing import Optional
+
 import torch
 from mmaction.registry import MODELS
 
 from ...utils import all_reduce_sum
 from ..losses import masked_cross_entropy
 from ..utils import SemiBatch
-from .base import SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability
+from .base import (SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability,
+                   check_time_fraction, scheduled_momentum)
 
 
 @MODELS.register_module()
@@ -39,6 +42,10 @@ class FreeMatch(SSLAlgorithm):
     Args:
         num_classes (int): Classes (set by :class:`SemiRecognizer`).
         ema_momentum (float): ``lambda``. Default 0.999.
+        ema_time_fraction (float, optional): If given, the momentum
+            follows the schedule, ``m = 1 - 1 / (f T)`` for a run of ``T``
+            steps (:func:`~.base.scheduled_momentum`; the benchmark
+            configs use 0.05); None keeps ``ema_momentum``. Default None.
         unlabeled_weight (float): ``lambda_u``. Default 1.
         fairness_weight (float): ``lambda_f``. Default 0.01 (the paper's
             setting for most benchmarks).
@@ -47,11 +54,13 @@ class FreeMatch(SSLAlgorithm):
     def __init__(self,
                  num_classes: int,
                  ema_momentum: float = 0.999,
+                 ema_time_fraction: Optional[float] = None,
                  unlabeled_weight: float = 1.0,
                  fairness_weight: float = 0.01,
                  **kwargs) -> None:
         super().__init__(num_classes, unlabeled_weight, **kwargs)
         self.ema_momentum = check_probability('ema_momentum', ema_momentum)
+        self.ema_time_fraction = check_time_fraction(ema_time_fraction)
         self.fairness_weight = fairness_weight
         uniform = torch.full((num_classes, ), 1 / num_classes)
         self.register_buffer('global_threshold', torch.tensor(1 / num_classes))
@@ -74,7 +83,7 @@ class FreeMatch(SSLAlgorithm):
         if count == 0:
             return
         means = sums[:-1] / count
-        m = self.ema_momentum
+        m = scheduled_momentum(self.ema_momentum, self.ema_time_fraction)
         C = self.num_classes
         self.global_threshold.mul_(m).add_((1 - m) * means[0])
         self.class_probs.mul_(m).add_((1 - m) * means[1:1 + C])

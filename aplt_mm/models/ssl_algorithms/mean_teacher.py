@@ -1,5 +1,6 @@
 """Mean Teacher (Tarvainen & Valpola, NeurIPS 2017)."""
 import math
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -8,7 +9,8 @@ from mmaction.registry import MODELS
 from mmengine.model import ExponentialMovingAverage
 
 from ..utils import SemiBatch, neck_features
-from .base import SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability
+from .base import (SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability,
+                   check_time_fraction, scheduled_momentum)
 
 
 @MODELS.register_module()
@@ -39,6 +41,10 @@ class MeanTeacher(SSLAlgorithm):
     Args:
         num_classes (int): Classes (set by :class:`SemiRecognizer`).
         ema_decay (float): ``alpha``. Default 0.999.
+        ema_time_fraction (float, optional): If given, ``alpha``
+            follows the schedule, ``alpha = 1 - 1 / (f T)`` for a run of
+            ``T`` steps (:func:`~.base.scheduled_momentum`; the benchmark
+            configs use 0.05); None keeps ``ema_decay``. Default None.
         unlabeled_weight (float): ``lambda_u``, the weight after ramp-up.
             The mean over classes makes the term small: the authors'
             CIFAR-10 runs use 100 with this normalisation. Default 100.
@@ -50,6 +56,7 @@ class MeanTeacher(SSLAlgorithm):
     def __init__(self,
                  num_classes: int,
                  ema_decay: float = 0.999,
+                 ema_time_fraction: Optional[float] = None,
                  unlabeled_weight: float = 100.0,
                  rampup_end: float = 0.3,
                  **kwargs) -> None:
@@ -58,6 +65,7 @@ class MeanTeacher(SSLAlgorithm):
         if not 0 < ema_decay < 1:
             raise ValueError(f'ema_decay must be in (0, 1), got {ema_decay}')
         self.ema_decay = ema_decay
+        self.ema_time_fraction = check_time_fraction(ema_time_fraction)
         self.rampup_end = check_probability('rampup_end', rampup_end)
         self.teacher = None
 
@@ -70,6 +78,8 @@ class MeanTeacher(SSLAlgorithm):
     @torch.no_grad()
     def update_teacher(self, student: nn.Module) -> None:
         """One EMA step; the first one copies the student."""
+        self.teacher.momentum = 1 - scheduled_momentum(
+            self.ema_decay, self.ema_time_fraction)
         self.teacher.update_parameters(student)
 
     @torch.no_grad()

@@ -1,11 +1,14 @@
 """SoftMatch (Chen et al., ICLR 2023): soft confidence weights."""
+from typing import Optional
+
 import torch
 from mmaction.registry import MODELS
 
 from ...utils import all_reduce_sum
 from ..losses import masked_cross_entropy
 from ..utils import SemiBatch
-from .base import SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability
+from .base import (SemiLogits, SSLAlgorithm, UnlabeledLoss, check_probability,
+                   check_time_fraction, scheduled_momentum)
 
 
 @MODELS.register_module()
@@ -35,6 +38,10 @@ class SoftMatch(SSLAlgorithm):
     Args:
         num_classes (int): Classes (set by :class:`SemiRecognizer`).
         ema_momentum (float): ``m``. Default 0.999.
+        ema_time_fraction (float, optional): If given, the momentum
+            follows the schedule, ``m = 1 - 1 / (f T)`` for a run of ``T``
+            steps (:func:`~.base.scheduled_momentum`; the benchmark
+            configs use 0.05); None keeps ``ema_momentum``. Default None.
         unlabeled_weight (float): ``lambda_u``. Default 1.
         max_weight (float): ``lambda_max``. Default 1.
         uniform_alignment (bool): Apply UA. Default True.
@@ -43,12 +50,14 @@ class SoftMatch(SSLAlgorithm):
     def __init__(self,
                  num_classes: int,
                  ema_momentum: float = 0.999,
+                 ema_time_fraction: Optional[float] = None,
                  unlabeled_weight: float = 1.0,
                  max_weight: float = 1.0,
                  uniform_alignment: bool = True,
                  **kwargs) -> None:
         super().__init__(num_classes, unlabeled_weight, **kwargs)
         self.ema_momentum = check_probability('ema_momentum', ema_momentum)
+        self.ema_time_fraction = check_time_fraction(ema_time_fraction)
         self.max_weight = check_probability('max_weight', max_weight)
         self.uniform_alignment = uniform_alignment
         self.register_buffer('class_mean',
@@ -57,7 +66,8 @@ class SoftMatch(SSLAlgorithm):
         self.register_buffer('conf_var', torch.tensor(1.0))
 
     def _ema(self, buffer: torch.Tensor, value: torch.Tensor) -> None:
-        buffer.mul_(self.ema_momentum).add_((1 - self.ema_momentum) * value)
+        m = scheduled_momentum(self.ema_momentum, self.ema_time_fraction)
+        buffer.mul_(m).add_((1 - m) * value)
 
     @torch.no_grad()
     def align(self, probs: torch.Tensor) -> torch.Tensor:

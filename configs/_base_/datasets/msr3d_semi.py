@@ -1,8 +1,12 @@
 # MSR Action3D (real Kinect skeletons, 20 actions) rendered into 64x64
 # videos by tools/data/skeleton_to_videos.py, cross-subject split (odd
-# subjects train, even test; the test list doubles as validation). Layout
-# under data/msr3d/: videos/{train,test}/*.mp4, {train,test}.txt,
-# classes.txt, splits/<ratio>/{labeled,unlabeled}.txt (tools/make_split.py).
+# subjects train, even test). Validation uses clips carved from the
+# training subjects, never the test list. Layout under data/msr3d/:
+# videos/{train,test}/*.mp4, {train,test}.txt, classes.txt and
+# splits/<ratio>/{labeled,unlabeled,val}.txt, written by
+#   tools/make_split.py --ann data/msr3d/train.txt --ratio 0.25 \
+#       --val-ratio 0.1 --seed 0 --out-dir data/msr3d/splits/25p
+# (val.txt: 10% of each class; the same clips for every ratio of a seed).
 # The demo's settings, but 8 frames per clip: the actions span 13-196
 # frames, so 8 segments keep their temporal order readable where the
 # demo's 4 suffice.
@@ -11,8 +15,8 @@ _base_ = ['./demo_semi.py']
 data_root = 'data/msr3d'
 ann_file_labeled = 'data/msr3d/splits/25p/labeled.txt'
 ann_file_unlabeled = 'data/msr3d/splits/25p/unlabeled.txt'
-ann_file_val = 'data/msr3d/test.txt'
-ann_file_test = ann_file_val
+ann_file_val = 'data/msr3d/splits/25p/val.txt'
+ann_file_test = 'data/msr3d/test.txt'
 num_classes = 20
 
 decode = [
@@ -71,4 +75,9 @@ val_dataloader = dict(
         data_prefix=dict(video=data_root),
         num_classes=num_classes,
         pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    dataset=dict(
+        ann_file=ann_file_test,
+        data_prefix=dict(video=data_root),
+        num_classes=num_classes,
+        pipeline=test_pipeline))
