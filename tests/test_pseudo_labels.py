@@ -212,3 +212,22 @@ def test_bad_input_names_the_option_or_the_input():
         cluster_pseudo_labels(xl, yl, xu, 3, classifier_logits=torch.ones(2))
     with pytest.raises(KeyError, match='model.offline_labeler'):
         ClusteringLabeler(geometri='l2')
+
+
+def test_config_option_sets_are_the_documented_ones():
+    # configs/_base_/labelers.py restates the sets (configs cannot import
+    # them); they must not drift apart.
+    import os.path as osp
+
+    from mmengine.config import Config
+
+    from aplt_mm.clustering import RECOMMENDED_OPTIONS
+    cfg = Config.fromfile(
+        osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
+                 '_base_', 'labelers.py'))
+    paper = dict(cfg.paper_labeler)
+    robust = dict(cfg.robust_labeler)
+    assert paper.pop('type') == robust.pop('type') == 'ClusteringLabeler'
+    assert paper.pop('prior') == 'labeled'
+    assert paper == PAPER_OPTIONS
+    assert robust == RECOMMENDED_OPTIONS

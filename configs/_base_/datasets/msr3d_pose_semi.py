@@ -111,5 +111,5 @@ test_dataloader = dict(
         num_classes=num_classes,
         pipeline=test_pipeline,
         test_mode=True))
-val_evaluator = dict(type='AccMetric')
+val_evaluator = dict(type='MicroActionMetric')
 test_evaluator = val_evaluator

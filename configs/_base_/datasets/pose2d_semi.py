@@ -81,5 +81,5 @@ test_dataloader = dict(
         type='PoseListDataset',
         pipeline=test_pipeline,
         test_mode=True))
-val_evaluator = dict(type='AccMetric')
+val_evaluator = dict(type='MicroActionMetric')
 test_evaluator = val_evaluator
