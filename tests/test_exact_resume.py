@@ -2,13 +2,14 @@
 import glob
 import json
 import os.path as osp
+import shutil
 import signal
 import subprocess
 import sys
 
 import torch
 
-from conftest import REPO_ROOT, run_tool
+from conftest import REPO_ROOT, run_dist_train, run_tool
 from test_train_tools import FIXMATCH, semi_options
 
 # Timing fields differ between runs by nature.
@@ -84,3 +85,24 @@ def test_sigkill_and_resume_is_bit_identical(tiny_data, tmp_path):
     full_log, cut_log = scalars(full_dir, 2), scalars(cut_dir, 2)
     assert ('train', 2, 4) in full_log  # epoch 2 iteration 1 (global 4)
     assert full_log == cut_log
+
+
+def test_two_ranks_resume_bit_identical(tiny_data, tmp_path):
+    # Stopped after epoch 1's checkpoint (copied into a fresh work dir, as
+    # a kill during epoch 2 leaves it), resumed on 2 gloo ranks.
+    full, resumed = tmp_path / 'full', tmp_path / 'resumed'
+    run_dist_train(FIXMATCH, 2, semi_options(tiny_data, full, 3))
+    resumed.mkdir()
+    shutil.copy(full / 'epoch_1.pth', resumed / 'epoch_1.pth')
+    proc = run_dist_train(
+        FIXMATCH, 2,
+        semi_options(tiny_data, resumed, 3) +
+        ['resume=True', f'load_from={resumed / "epoch_1.pth"}'])
+    assert 'resumed epoch: 1' in proc.stdout + proc.stderr
+    stored = torch.load(full / 'epoch_1.pth', weights_only=True)
+    assert len(stored['random_states']) == 2  # one per rank
+    for name in ('epoch_2.pth', 'epoch_3.pth'):
+        a = torch.load(full / name, weights_only=True)['state_dict']
+        b = torch.load(resumed / name, weights_only=True)['state_dict']
+        for key, value in a.items():
+            assert torch.equal(value, b[key]), (name, key)
