@@ -10,6 +10,9 @@ from conftest import REPO_ROOT, run_dist_train, run_tool
 from test_train_tools import semi_options
 
 HELPERS = osp.join(REPO_ROOT, 'tests', 'helpers')
+# The helpers first, then this checkout's aplt_mm where PYTHONPATH sets it.
+PYTHONPATH = os.pathsep.join(
+    p for p in (HELPERS, os.environ.get('PYTHONPATH')) if p)
 METHODS = ('pseudo_label', 'mean_teacher', 'uda', 'flexmatch', 'freematch',
            'softmatch')
 # State each stateful algorithm must carry through a checkpoint.
@@ -73,7 +76,7 @@ def test_baseline_trains_resumes_and_tests(method, tiny_data, tmp_path):
                  "custom_imports.imports=['aplt_mm','rank_state_dump_hook']",
                  'default_hooks.state_dump.type=StateBeforeTrainDumpHook')
     ],
-                    env=dict(os.environ, PYTHONPATH=HELPERS))
+                    env=dict(os.environ, PYTHONPATH=PYTHONPATH))
     log = proc.stdout + proc.stderr
     assert 'resumed epoch: 1' in log and 'Epoch(train) [2]' in log
     restored = torch.load(resumed / 'state_before_train.pt')
@@ -110,7 +113,7 @@ def test_baseline_state_is_the_same_on_every_gloo_rank(method, tiny_data,
     if method == 'flexmatch':
         # Every prediction is recorded: the table must hold every rank's.
         opts.append('model.algorithm.threshold=0.0')
-    env = dict(os.environ, PYTHONPATH=HELPERS)
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH)
     run_dist_train(config(method), 2, opts, env=env)
     states = [torch.load(work_dir / f'rank{r}_state.pt') for r in (0, 1)]
     for key in STATE[method]:

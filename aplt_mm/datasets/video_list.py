@@ -145,12 +145,13 @@ def load_video_list(ann_file: PathLike,
         else:
             token = fields[1]
             if _INT_RE.fullmatch(token) is None:
+                # A path with a space splits into more fields than meant.
+                spaces = (f'; fields are separated by spaces, so a path '
+                          f'cannot contain one: this line splits into '
+                          f'{len(fields)} fields' if len(fields) > 2 else '')
                 raise AnnotationError(
                     f'{ann_file}:{lineno}: cannot parse label {token!r} in '
-                    f"line {line!r} (expected '<path> <label>'; fields are "
-                    'separated by spaces, so a path cannot contain one' +
-                    (f': this line splits into {len(fields)} fields)'
-                     if len(fields) > 2 else ')'))
+                    f"line {line!r} (expected '<path> <label>'{spaces})")
             label = int(token)
             if label < 0:
                 raise _line_error(ann_file, lineno, f'negative label {label}',

@@ -9,7 +9,7 @@ from collections import Counter, OrderedDict
 from typing import Dict, List
 
 import torch
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader
 
 # How many keys of each kind a message names before summarising.
 MAX_NAMED_KEYS = 3
@@ -36,7 +36,7 @@ def load_checkpoint_file(filename: str) -> dict:
         CheckpointReadError: naming the file, if it cannot be read.
     """
     try:
-        checkpoint = _load_checkpoint(
+        checkpoint = CheckpointLoader.load_checkpoint(
             filename, map_location='cpu', logger='silent')
     except Exception as err:  # torch and zipfile raise several types
         raise CheckpointReadError(
