@@ -104,10 +104,10 @@ def test_aplt_warmup_phase_online_then_test_with_prototypes(
     assert 'APLT offline phase after epoch 1 took' in log
     assert 'nearest_mean_acc' in log and 'largest_share' in log
     # Epoch 1 is warm-up (FixMatch only), epoch 2 is online (margin loss).
-    epoch1 = [l for l in log.splitlines() if 'Epoch(train) [1]' in l]
-    epoch2 = [l for l in log.splitlines() if 'Epoch(train) [2]' in l]
-    assert epoch1 and not any('loss_margin' in l for l in epoch1)
-    assert epoch2 and all('loss_margin_sup' in l for l in epoch2)
+    epoch1 = [ln for ln in log.splitlines() if 'Epoch(train) [1]' in ln]
+    epoch2 = [ln for ln in log.splitlines() if 'Epoch(train) [2]' in ln]
+    assert epoch1 and not any('loss_margin' in ln for ln in epoch1)
+    assert epoch2 and all('loss_margin_sup' in ln for ln in epoch2)
 
     prototypes, thresholds, table = model_state(work_dir / 'epoch_2.pth')
     assert prototypes.shape == (3, 512)

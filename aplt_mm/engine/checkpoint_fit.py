@@ -195,5 +195,5 @@ def check_checkpoint_fits(model: torch.nn.Module,
         f'\n{origin}. Use the config it was trained with, or match the '
         'model with --cfg-options (e.g. the number of classes: '
         'model.cls_head.num_classes or '
-        'model.recognizer.cls_head.num_classes).' + (f' {hint}' if hint
-                                                      else ''))
+        'model.recognizer.cls_head.num_classes).' +
+        (f' {hint}' if hint else ''))
