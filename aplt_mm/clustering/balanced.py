@@ -12,10 +12,13 @@ problem each iteration (Cuturi 2013; as in SwAV / SeLa):
 with ``D`` the squared distances to the centroids and ``s`` their mean (so
 ``eps`` is relative to the data's scale). Its solution is
 ``Q_ic ~ exp(-D_ic / (eps s) + v_c)``; Sinkhorn's iterations find the
-column potentials ``v``, and each clip takes ``argmax_c Q_ic``. A class can
-therefore not collapse to nothing nor swallow everything, while each clip
-still prefers near centroids. The centroid update is the seeded one
-(labeled anchors always count).
+column potentials ``v``, and each clip takes ``argmax_c Q_ic``. The soft
+plan's class sizes follow the prior exactly; the hard ``argmax`` follows it
+closely when distances separate the clips (largest cluster 6-9% for a fair
+share of 5-8% on the probed checkpoints) but not when they barely do: on
+near-collinear warm-up features one cluster still took 33% of the clips
+(MSR skeletons, first phase), against 61% with nearest assignment. The
+centroid update is the seeded one (labeled anchors always count).
 """
 from typing import Optional
 

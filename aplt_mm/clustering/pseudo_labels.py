@@ -36,7 +36,7 @@ PAPER_OPTIONS = dict(
 
 #: The recommended options (docs/benchmarks.md has the measurements): the
 #: paper's geometry and labeled-augmentation, with a balanced assignment
-#: (class shares of the stratified labeled split) that cannot collapse, and
+#: (class shares of the stratified labeled split) that resists collapse, and
 #: the pseudo-labels on which clustering and the parametric classifier
 #: agree. Each change was measured alone and together on two datasets
 #: (demo video, MSR Action3D skeletons); centering and the LA variants

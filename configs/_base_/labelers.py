@@ -14,7 +14,7 @@ paper_labeler = dict(
     selection='eq4')
 # APLT-robust (docs/benchmarks.md has the measurements): the paper's
 # geometry and labeled-augmentation with a balanced Sinkhorn assignment
-# (class shares of the labeled split) that cannot collapse, keeping the
+# (class shares of the labeled split) that resists collapse, keeping the
 # pseudo-labels on which the clustering and the parametric classifier agree.
 robust_labeler = dict(
     type='ClusteringLabeler',
