@@ -287,3 +287,18 @@ def test_a_corrupt_clip_in_the_offline_phase_is_named(tmp_path):
     with pytest.raises(VideoReadError, match='broken.mp4') as err:
         clips[0]
     assert 'offline phase' in str(err.value)
+
+
+def test_checkpoints_from_before_the_center_and_fingerprint_still_fit():
+    from aplt_mm.engine.checkpoint_fit import state_dict_mismatch
+    model = MODELS.build(Config.fromfile(APLT).model)
+    old = {
+        k: v
+        for k, v in model.state_dict().items()
+        if k not in ('prototype_head.center', 'offline_list_fingerprint')
+    }
+    assert state_dict_mismatch(model, old) == []
+    # A key really missing is still reported.
+    del old['recognizer.cls_head.fc_cls.bias']
+    assert 'recognizer.cls_head.fc_cls.bias' in state_dict_mismatch(
+        model, old)[0]

@@ -6,7 +6,7 @@ initialised weights where the keys differ and print chance accuracy.
 """
 import copy
 from collections import Counter, OrderedDict
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
@@ -105,10 +105,13 @@ def _summarise(keys: List[str]) -> str:
 
 
 def _dry_load(model: torch.nn.Module,
-              state_dict: Dict[str, torch.Tensor]) -> List[str]:
-    """The errors of loading ``state_dict`` into a copy of ``model`` the
-    way ``load_state_dict`` does (size mismatches...), so that modules
-    resizing a buffer on load (the pseudo-label table) are honoured."""
+              state_dict: Dict[str, torch.Tensor]
+              ) -> Tuple[List[str], List[str]]:
+    """The missing keys and errors of loading ``state_dict`` into a copy of
+    ``model`` the way ``load_state_dict`` does (size mismatches...), so that
+    modules resizing a buffer on load (the pseudo-label table) or filling a
+    buffer older checkpoints lack (the prototype center, the list
+    fingerprint) are honoured."""
     model = copy.deepcopy(model)
     missing, unexpected, errors = [], [], []
     metadata = getattr(state_dict, '_metadata', {})
@@ -123,7 +126,7 @@ def _dry_load(model: torch.nn.Module,
                 load(child, f'{prefix}{name}.')
 
     load(model)
-    return errors
+    return missing, errors
 
 
 def state_dict_mismatch(model: torch.nn.Module,
@@ -135,13 +138,13 @@ def state_dict_mismatch(model: torch.nn.Module,
         state_dict (dict): The checkpoint's weights.
 
     Returns:
-        list[str]: Missing keys, unexpected keys and shape mismatches, one
-        line each; empty if the weights fit.
+        list[str]: Missing keys (those no module fills in on load, as
+        BatchNorm's ``num_batches_tracked``), unexpected keys and shape
+        mismatches, one line each; empty if the weights fit.
     """
     own = model.state_dict()
-    missing = [k for k in own if k not in state_dict]
+    missing, errors = _dry_load(model, state_dict)
     unexpected = [k for k in state_dict if k not in own]
-    errors = _dry_load(model, state_dict)
     shapes = [
         f'{k}: checkpoint {tuple(state_dict[k].shape)}, model '
         f'{tuple(own[k].shape)}' for k in own
