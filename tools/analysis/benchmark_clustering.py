@@ -5,7 +5,9 @@ Each (N, D, C, option set) case runs in its own subprocess on synthetic
 features (fixed seed), so the peak-memory figure of one case is not polluted
 by another. ``N`` is the number of unlabeled features; ``--labeled-frac * N``
 labeled anchors (at least 2 per class) are added, and one strong copy per
-labeled feature (the anchor plus a common offset and noise). ``--options``
+labeled feature (the anchor plus a common offset and noise), and the
+logits of a classifier right on half the clips (for ``selection=
+'agreement'``). ``--options``
 names the option sets: ``paper``, ``recommended``, or ``key=value[,...]``
 changes to the paper's set (e.g. ``assignment=sinkhorn``). Reported per
 case: wall time of the whole labeling (geometry, clustering, selection,
@@ -140,6 +142,12 @@ def run_case(case: Dict) -> Dict:
         device) + centers.mean(0).to(device)
     unl_x, unl_y = make_mixture(num, dim, num_classes, generator, centers,
                                 device)
+    # A parametric classifier right on half the clips (for 'agreement').
+    guess = torch.where(
+        torch.rand(num, generator=generator) < 0.5, unl_y.cpu(),
+        torch.randint(num_classes, (num, ), generator=generator))
+    logits = torch.nn.functional.one_hot(guess, num_classes).float().to(
+        device)
 
     def sync():
         if device == 'cuda':
@@ -152,7 +160,8 @@ def run_case(case: Dict) -> Dict:
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     res = cluster_pseudo_labels(lab_x, lab_y, unl_x, num_classes, aug_x,
-                                lab_y, max_iter=case['max_iter'],
+                                lab_y, classifier_logits=logits,
+                                max_iter=case['max_iter'],
                                 **option_set(case['options']))
     sync()
     end = time.perf_counter()
