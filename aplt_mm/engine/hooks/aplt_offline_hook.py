@@ -10,6 +10,7 @@ from mmengine.runner import Runner
 from mmaction.registry import HOOKS
 
 from ...labelers import OfflineFeatures, PhaseResult, phase_report
+from ...models.recognizers.aplt_recognizer import list_fingerprint
 from ..extraction import extract_outputs
 
 
@@ -127,6 +128,8 @@ class APLTOfflineHook(Hook):
                     'prototypes and the pseudo-label table (buffers) over '
                     'iterations; use update_buffers=False with APLT.')
         model.offline_schedule_attached = True
+        # The unlabeled list does not change during a run: hash it once.
+        self.list_fingerprint = list_fingerprint(dataset)
         phases = [
             e for e in range(1, runner.max_epochs + 1)
             if self.is_phase_epoch(e, runner.max_epochs)
@@ -166,12 +169,11 @@ class APLTOfflineHook(Hook):
                     result if is_main_process() else None)
         result.stats.update(extract_time=extracted - start,
                             label_time=time.time() - extracted)
-        dataset = runner.train_dataloader.dataset
         for target in [model] + [
                 hook.ema_model.module for hook in runner.hooks
                 if isinstance(hook, EMAHook) and hasattr(hook, 'ema_model')
         ]:
-            target.install_offline_phase(result, dataset)
+            target.install_offline_phase(result, self.list_fingerprint)
         self.log_phase(runner, result, time.time() - start)
         return result
 

@@ -215,10 +215,10 @@ class APLTRecognizer(SemiBaseRecognizer):
     # State written by APLTOfflineHook
     # ------------------------------------------------------------------
     @torch.no_grad()
-    def install_offline_phase(self, result, dataset) -> None:
+    def install_offline_phase(self, result, fingerprint: int) -> None:
         """Install a phase's result (:class:`PhaseResult`): prototypes,
         center and thresholds into the prototype head, the pseudo-label
-        table (-1 = filtered) and the fingerprint of ``dataset``'s
+        table (-1 = filtered) and the :func:`list_fingerprint` of the
         unlabeled list it belongs to."""
         device = self.offline_labels.device
         if result.prototypes is not None:
@@ -227,7 +227,7 @@ class APLTRecognizer(SemiBaseRecognizer):
                 None if result.center is None else result.center.to(device))
         self.offline_labels = result.offline_labels.to(
             device, torch.long).clone()
-        self.offline_list_fingerprint.fill_(list_fingerprint(dataset))
+        self.offline_list_fingerprint.fill_(fingerprint)
 
     def check_offline_dataset(self, dataset) -> None:
         """Refuse a dataset the offline phases cannot address, and a
@@ -241,8 +241,9 @@ class APLTRecognizer(SemiBaseRecognizer):
                     f'`{attr}`.')
         if not self.with_offline_labels:
             return
+        fingerprint = list_fingerprint(dataset)
         if len(self.offline_labels) != dataset.num_unlabeled or int(
-                self.offline_list_fingerprint) != list_fingerprint(dataset):
+                self.offline_list_fingerprint) != fingerprint:
             raise ValueError(
                 'The checkpoint\'s offline pseudo-label table was made for '
                 f'another unlabeled list ({len(self.offline_labels)} clips, '
@@ -250,7 +251,7 @@ class APLTRecognizer(SemiBaseRecognizer):
                 'train dataset\'s unlabeled list '
                 f'({getattr(dataset, "unlabeled_ann_file", "")}) has '
                 f'{dataset.num_unlabeled} clips, fingerprint '
-                f'{list_fingerprint(dataset)}. Resume with the list the run '
+                f'{fingerprint}. Resume with the list the run '
                 'started with, or start a new run.')
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
