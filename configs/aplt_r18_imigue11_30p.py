@@ -6,8 +6,7 @@ _base_ = ['./aplt_r18_ma12_50p.py']
 data_root = 'data/imigue11/videos'
 num_classes = 11
 model = dict(
-    recognizer=dict(cls_head=dict(num_classes=num_classes)),
-    prototype_head=dict(num_classes=num_classes))
+    recognizer=dict(cls_head=dict(num_classes=num_classes)))
 train_dataloader = dict(
     dataset=dict(
         ann_file='data/imigue11/splits/30p/labeled.txt',

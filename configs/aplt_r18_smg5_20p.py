@@ -6,8 +6,7 @@ _base_ = ['./aplt_r18_ma12_50p.py']
 data_root = 'data/smg5/videos'
 num_classes = 5
 model = dict(
-    recognizer=dict(cls_head=dict(num_classes=num_classes)),
-    prototype_head=dict(num_classes=num_classes))
+    recognizer=dict(cls_head=dict(num_classes=num_classes)))
 train_dataloader = dict(
     dataset=dict(
         ann_file='data/smg5/splits/20p/labeled.txt',

@@ -4,5 +4,4 @@ _base_ = ['./aplt_r18_ma12_50p.py']
 model = dict(
     recognizer=dict(
         backbone=dict(depth=50, pretrained='torchvision://resnet50'),
-        cls_head=dict(in_channels=2048)),
-    prototype_head=dict(in_channels=2048))
+        cls_head=dict(in_channels=2048)))

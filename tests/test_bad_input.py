@@ -93,23 +93,23 @@ def test_unknown_semi_option_is_rejected_with_a_suggestion():
             type='Recognizer2D',
             backbone=dict(type='ResNet', depth=18, pretrained=None),
             cls_head=dict(type='TSNHead', num_classes=3, in_channels=512)),
-        semi_train_cfg=dict(fixmatch_treshold=0.9))
+        semi_train_cfg=dict(margin_wieght=0.5))
     with pytest.raises(KeyError) as err:
         MODELS.build(cfg)
-    assert "Unknown option 'fixmatch_treshold' in model.semi_train_cfg" \
+    assert "Unknown option 'margin_wieght' in model.semi_train_cfg" \
         in str(err.value)
-    assert "Did you mean 'fixmatch_threshold'?" in str(err.value)
+    assert "Did you mean 'margin_weight'?" in str(err.value)
 
 
 def test_unknown_semi_option_through_train_tool(tiny_data, tmp_path):
     opts = tiny_cfg_options(tiny_data, tmp_path / 'work')
     proc = run_tool([
-        'tools/train.py', osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py'),
-        '--cfg-options', *opts, 'model.semi_train_cfg.unlabeled_wieght=2'
+        'tools/train.py', osp.join(REPO_ROOT, 'configs/aplt_r18_demo.py'),
+        '--cfg-options', *opts, 'model.semi_train_cfg.margin_wieght=2'
     ],
                     check=False)
     assert proc.returncode != 0
-    assert "Unknown option 'unlabeled_wieght' in model.semi_train_cfg" \
+    assert "Unknown option 'margin_wieght' in model.semi_train_cfg" \
         in proc.stderr
 
 

@@ -294,28 +294,6 @@ def multi_view_batch(num_labeled=2, num_unlabeled=2):
     return dict(inputs=inputs, data_samples=samples)
 
 
-def test_semi_recognizer_fixmatch_equals_aplt_recognizer_fixmatch():
-    semi = tiny_semi_recognizer(dict(type='FixMatch', threshold=0.0))
-    aplt = MODELS.build(
-        dict(
-            type='APLTRecognizer',
-            recognizer=dict(
-                type='Recognizer2D',
-                backbone=dict(type='ResNet', depth=18, pretrained=None),
-                cls_head=dict(type='TSNHead', num_classes=C, in_channels=512)),
-            semi_train_cfg=dict(fixmatch_threshold=0.0, margin_weight=0.0),
-            data_preprocessor=dict(
-                type='MultiViewDataPreprocessor', format_shape='NCHW')))
-    aplt.recognizer.load_state_dict(semi.recognizer.state_dict())
-    semi.eval(), aplt.eval()  # no dropout: the same numbers
-    data = multi_view_batch()
-    losses_semi = semi.loss(**semi.data_preprocessor(data, True))
-    losses_aplt = aplt.loss(**aplt.data_preprocessor(data, True))
-    for key in ('loss_sup', 'loss_unsup', 'mask_ratio'):
-        assert losses_semi[key].item() == pytest.approx(
-            losses_aplt[key].item(), rel=1e-5), key
-
-
 @pytest.mark.parametrize('algorithm', [
     dict(type='PseudoLabel'),
     dict(type='UDA'),
@@ -395,3 +373,19 @@ def test_ema_momenta_scaled_to_the_schedule(max_iters_40):
     for name, p in student.named_parameters():
         assert torch.allclose(teacher[name], 0.5 * before[name] + 0.5 * p,
                               atol=1e-6), name
+
+
+def test_fixmatch_checkpoint_of_the_aplt_wrapper_era_loads_strictly():
+    # FixMatch used to be an APLTRecognizer without prototypes: its
+    # checkpoints carry an empty offline table, which is dropped on load.
+    model = tiny_semi_recognizer(dict(type='FixMatch'))
+    state = model.state_dict()
+    old = dict(
+        state,
+        offline_labels=torch.empty(0, dtype=torch.long),
+        offline_list_fingerprint=torch.tensor(0))
+    model.load_state_dict(old, strict=True)
+    # A filled table is an APLT checkpoint: not silently dropped.
+    old['offline_labels'] = torch.tensor([1, -1])
+    with pytest.raises(RuntimeError, match='offline_labels'):
+        model.load_state_dict(old, strict=True)

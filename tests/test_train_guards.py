@@ -180,11 +180,10 @@ def test_test_tool_refuses_a_checkpoint_of_another_kind(
     assert proc.returncode != 0
     err = proc.stderr
     assert f'test.py: error: {supervised_ckpt} does not fit the model of ' \
-        f'{FIXMATCH} (APLTRecognizer):' in err
-    # BatchNorm's num_batches_tracked (20) and the buffers older APLT
-    # checkpoints lack are filled by their modules: not counted missing.
-    assert 'keys missing in the checkpoint: 103 (offline_labels.* 1, ' \
-        'recognizer.* 102), e.g. offline_labels, ' \
+        f'{FIXMATCH} (SemiRecognizer):' in err
+    # BatchNorm's num_batches_tracked (20) is filled by its module: not
+    # counted missing.
+    assert 'keys missing in the checkpoint: 102 (recognizer.* 102), e.g. ' \
         'recognizer.backbone.conv1.conv.weight' in err
     assert 'keys of the checkpoint the model does not have: 122 ' \
         '(backbone.* 120, cls_head.* 2)' in err

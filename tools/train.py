@@ -53,7 +53,7 @@ def parse_args():
         nargs='+',
         action=DictAction,
         help='override config options, e.g. '
-        'model.semi_train_cfg.fixmatch_threshold=0.9')
+        'model.algorithm.threshold=0.9')
     parser.add_argument(
         '--tensorboard',
         action='store_true',

@@ -84,8 +84,8 @@ def guess_model_kind(state_dict: Dict[str, torch.Tensor]) -> str:
                 'and prototype_head.)')
     elif 'recognizer' in prefixes:
         kind = ('a semi-supervised config without prototypes '
-                '(SemiRecognizer, or APLTRecognizer as FixMatch: keys under '
-                'recognizer.)')
+                '(SemiRecognizer, or APLTRecognizer for FixMatch ASY: keys '
+                'under recognizer.)')
     elif 'backbone' in prefixes:
         kind = ('a labeled-only config (plain recognizer: keys under '
                 'backbone. and cls_head.)')

@@ -1,5 +1,5 @@
 # Table 4 "APLT, SYN": the prototype classifier's own online predictions on
-# the weak view (confidence >= fixmatch_threshold) train it every iteration,
+# the weak view (confidence >= margin_threshold) train it every iteration,
 # instead of the offline clustering labels. Prototypes are still rebuilt in
 # the offline phases.
 _base_ = ['../aplt_r18_ma12_50p.py']

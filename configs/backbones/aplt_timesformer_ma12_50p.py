@@ -28,7 +28,6 @@ model = dict(
             num_classes=12,
             in_channels=768,
             average_clips='prob')),
-    prototype_head=dict(in_channels=768),
     data_preprocessor=dict(
         mean=[127.5, 127.5, 127.5],
         std=[127.5, 127.5, 127.5],

@@ -19,6 +19,5 @@ model = dict(
             dropout_ratio=0.5,
             fc1_bias=False,
             average_clips='prob')),
-    prototype_head=dict(in_channels=432),
     data_preprocessor=dict(format_shape='NCTHW'))
 custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=15, interval=10)]

@@ -1,6 +1,6 @@
 # MSR Action3D benchmark: FixMatch, 25% labels, TSN ResNet-18 from scratch.
 _base_ = [
-    '../_base_/models/semi_tsn_r18.py', '../_base_/datasets/msr3d_semi.py',
+    '../_base_/models/ssl_tsn_r18.py', '../_base_/datasets/msr3d_semi.py',
     '../_base_/schedules/cpu_sgd_cosine_30e.py',
     '../_base_/default_runtime.py'
 ]

@@ -8,15 +8,12 @@ model = dict(
     recognizer={{_base_.model}},
     prototype_head=dict(
         type='PrototypeHead',
-        num_classes={{_base_.num_classes}},
-        in_channels=64,
         backbone_name='gcn',
         normalize=True,
         temperature=0.1),
+    algorithm=dict(type='FixMatch', threshold=0.95, unlabeled_weight=1.0),
     offline_labeler={{_base_.paper_labeler}},
     semi_train_cfg=dict(
-        fixmatch_threshold=0.95,
-        unlabeled_weight=1.0,
         margin_weight=1.0,
         margin_view='strong',
         margin_targets='offline'),

@@ -2,13 +2,12 @@
 # offline phase (clustering, prototypes) every `interval` epochs and the
 # margin loss against the prototypes; the prototype classifier predicts.
 # Offline phases label with the paper's options (../_base_/labelers.py).
-_base_ = ['./_base_/semi_stgcn_msr3d.py', '../_base_/labelers.py']
+_base_ = ['./_base_/ssl_stgcn_msr3d.py', '../_base_/labelers.py']
 
 model = dict(
+    type='APLTRecognizer',
     prototype_head=dict(
         type='PrototypeHead',
-        num_classes={{_base_.num_classes}},
-        in_channels=64,
         backbone_name='gcn',
         normalize=True,
         temperature=0.1),

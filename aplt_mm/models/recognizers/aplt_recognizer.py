@@ -1,4 +1,4 @@
-"""Semi-supervised recognizer: FixMatch warm-up and APLT's online phase."""
+"""APLT's recognizer: the semi-supervised algorithm plus the prototype branch."""
 import hashlib
 import logging
 import os.path as osp
@@ -10,20 +10,18 @@ from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...utils import check_keys, take_stored_shape
-from ..losses import fixmatch_loss, margin_loss, masked_cross_entropy
-from ..utils import (SemiBatch, check_finite_losses, labeled_cross_entropy,
-                     split_semi_batch, target_stats)
-from .semi_base_recognizer import SemiBaseRecognizer
+from ..losses import margin_loss, masked_cross_entropy
+from ..utils import (SemiBatch, check_finite_losses, split_semi_batch,
+                     target_stats)
+from .semi_recognizer import SemiRecognizer
 
 # Options of ``semi_train_cfg`` with their defaults (APLT as in the paper).
+# Eq. 2's tau and weight are the algorithm's: model.algorithm.threshold and
+# model.algorithm.unlabeled_weight (FixMatch).
 SEMI_TRAIN_DEFAULTS = dict(
-    # tau of Eq. 2.
-    fixmatch_threshold=0.95,
-    # Weight of the FixMatch loss, Eq. 2 (Eq. 3 uses 1).
-    unlabeled_weight=1.0,
-    # FixMatch targets: 'online' (the weak view's prediction, every
-    # iteration) or 'offline' (the table of the last offline phase; the
-    # "FixMatch ASY" row of Table 4).
+    # Targets of the unlabeled term: 'online' (the algorithm's own, e.g.
+    # FixMatch's weak-view prediction every iteration) or 'offline' (the
+    # table of the last offline phase; the "FixMatch ASY" row of Table 4).
     fixmatch_targets='online',
     # lambda of Eq. 9; 0 turns the margin loss off (Variant II).
     margin_weight=1.0,
@@ -34,6 +32,9 @@ SEMI_TRAIN_DEFAULTS = dict(
     # labels, asynchronous) or 'online' (the prototype classifier's own
     # prediction on the weak view every iteration, the SYN row of Table 4).
     margin_targets='offline',
+    # Confidence the prototype classifier's online targets need
+    # (margin_targets='online').
+    margin_threshold=0.95,
     # Weight of a cross-entropy between the parametric classifier on strong
     # unlabeled views and the offline pseudo-labels (Variant I of Table 5).
     offline_ce_weight=0.0,
@@ -42,6 +43,10 @@ SEMI_TRAIN_DEFAULTS = dict(
     # unlabeled batch, which shrinks the term by the share kept).
     margin_unsup_reduction='kept',
 )
+# Options that moved to the algorithm, for a message that says where.
+MOVED_KEYS = dict(
+    fixmatch_threshold='model.algorithm.threshold',
+    unlabeled_weight='model.algorithm.unlabeled_weight')
 SEMI_TEST_DEFAULTS = dict(
     # 'prototype_head' (paper) or 'cls_head' (the parametric classifier).
     predict_with='cls_head', )
@@ -66,18 +71,20 @@ def list_fingerprint(dataset) -> int:
 
 
 @MODELS.register_module()
-class APLTRecognizer(SemiBaseRecognizer):
-    """Recognizer trained on labeled and unlabeled clips (FixMatch / APLT).
+class APLTRecognizer(SemiRecognizer):
+    """APLT: a :class:`SemiRecognizer` (FixMatch by default) plus the
+    prototype branch trained on asynchronous offline pseudo-labels.
 
     Wraps any MMAction2 recognizer (``Recognizer2D`` for TSN/TSM,
-    ``Recognizer3D`` for X3D/SlowFast/TimeSformer...): its backbone (and
-    neck) extract features and its ``cls_head`` is the parametric
-    classifier. With a ``prototype_head`` it is APLT; without, FixMatch.
-    Each training batch (:class:`SemiSupervisedSampler` + ``MultiView``)
-    holds labeled and unlabeled clips, each as a ``weak`` and a ``strong``
-    view. The loss mirrors the paper:
+    ``Recognizer3D`` for X3D/SlowFast/TimeSformer, ``RecognizerGCN`` for
+    ST-GCN/AAGCN): its backbone (and neck) extract features and its
+    ``cls_head`` is the parametric classifier. Each training batch
+    (:class:`SemiSupervisedSampler` + ``MultiView``) holds labeled and
+    unlabeled clips, each as a ``weak`` and a ``strong`` view. The loss
+    mirrors the paper:
 
-    - warm-up (section 3.2), before the first offline phase::
+    - warm-up (section 3.2), before the first offline phase: the
+      algorithm's terms, with FixMatch::
 
           L = loss_sup (Eq. 1) + w_u * loss_unsup (Eq. 2)
 
@@ -92,10 +99,8 @@ class APLTRecognizer(SemiBaseRecognizer):
       pseudo-label was filtered out contribute nothing; Eq. 7 averages over
       the kept ones (``margin_unsup_reduction``).
 
-    It logs ``mask_ratio`` (share of unlabeled clips whose FixMatch target
-    passed tau) and, when the unlabeled list has labels, ``pseudo_acc``
-    (accuracy of those targets). Unlabeled ground truth, from the
-    ``true_label`` meta key, is read for that log line only.
+    Besides the algorithm's statistics it logs ``offline_keep_ratio`` (the
+    batch's share of unlabeled clips with a kept offline pseudo-label).
 
     The offline pseudo-label table (``offline_labels``, one entry per
     unlabeled clip, -1 where filtered) is a buffer, so checkpoints and
@@ -105,8 +110,12 @@ class APLTRecognizer(SemiBaseRecognizer):
     Args:
         recognizer (dict): Wrapped MMAction2 recognizer (``backbone``,
             ``cls_head``, optional ``neck``).
+        algorithm (dict): The semi-supervised algorithm of Eq. 1-2
+            (:class:`SemiRecognizer`): ``dict(type='FixMatch',
+            threshold=0.95, unlabeled_weight=1.0)`` as in the paper.
         prototype_head (dict, optional): :class:`PrototypeHead` config;
-            None for FixMatch.
+            ``num_classes`` and ``in_channels`` default to the ``cls_head``'s.
+            None for FixMatch ASY (offline classifier labels only).
         offline_labeler (dict, optional): How offline phases label
             (``TASK_UTILS``): :class:`ClusteringLabeler` (APLT; the default
             with a prototype head) or :class:`ClassifierLabeler` (FixMatch
@@ -114,9 +123,8 @@ class APLTRecognizer(SemiBaseRecognizer):
             :class:`APLTOfflineHook`.
         semi_train_cfg (dict, optional): Training options, unknown keys
             rejected; see ``SEMI_TRAIN_DEFAULTS`` in this module for every
-            key: ``fixmatch_threshold``, ``unlabeled_weight``,
-            ``fixmatch_targets``, ``margin_weight``, ``margin_view``,
-            ``margin_targets``, ``offline_ce_weight``,
+            key: ``fixmatch_targets``, ``margin_weight``, ``margin_view``,
+            ``margin_targets``, ``margin_threshold``, ``offline_ce_weight``,
             ``margin_unsup_reduction``.
         semi_test_cfg (dict, optional): ``predict_with``: ``'cls_head'`` or
             ``'prototype_head'`` (before the first offline phase the
@@ -128,13 +136,17 @@ class APLTRecognizer(SemiBaseRecognizer):
 
     def __init__(self,
                  recognizer: ConfigType,
+                 algorithm: ConfigType = dict(type='FixMatch'),
                  prototype_head: OptConfigType = None,
                  offline_labeler: OptConfigType = None,
                  semi_train_cfg: OptConfigType = None,
                  semi_test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        super().__init__(recognizer, data_preprocessor, init_cfg)
+        super().__init__(recognizer, algorithm, data_preprocessor, init_cfg)
+        for key, where in MOVED_KEYS.items():
+            if key in (semi_train_cfg or {}):
+                raise KeyError(f'model.semi_train_cfg.{key} is now {where}')
         self.semi_train_cfg = dict(
             SEMI_TRAIN_DEFAULTS,
             **check_keys(semi_train_cfg, SEMI_TRAIN_DEFAULTS,
@@ -144,8 +156,14 @@ class APLTRecognizer(SemiBaseRecognizer):
             **check_keys(semi_test_cfg, SEMI_TEST_DEFAULTS,
                          'model.semi_test_cfg'))
         self._check_choices()
-        self.prototype_head = (
-            MODELS.build(prototype_head) if prototype_head else None)
+        self.prototype_head = None
+        if prototype_head:
+            cls_head = self.recognizer.cls_head
+            self.prototype_head = MODELS.build(
+                prototype_head,
+                default_args=dict(
+                    num_classes=self.num_classes,
+                    in_channels=getattr(cls_head, 'in_channels', None)))
         if self.prototype_head is not None and \
                 self.prototype_head.num_classes != self.num_classes:
             raise ValueError(
@@ -160,20 +178,16 @@ class APLTRecognizer(SemiBaseRecognizer):
                 'model.prototype_head is None but the margin loss '
                 '(semi_train_cfg.margin_weight > 0) or prototype prediction '
                 "(semi_test_cfg.predict_with='prototype_head') needs it. "
-                'Set margin_weight=0 and predict_with=cls_head for FixMatch.')
+                'For FixMatch alone use SemiRecognizer.')
         if offline_labeler is None and self.prototype_head is not None:
             offline_labeler = dict(type='ClusteringLabeler')
-        self.offline_labeler = TASK_UTILS.build(
-            offline_labeler) if offline_labeler else None
-        uses_table = self.semi_train_cfg['fixmatch_targets'] == 'offline' \
-            or self.semi_train_cfg['offline_ce_weight'] > 0
-        if uses_table and self.offline_labeler is None:
+        if offline_labeler is None:
             raise ValueError(
-                "semi_train_cfg.fixmatch_targets='offline' and "
-                'offline_ce_weight > 0 need offline pseudo-labels: set '
-                "model.offline_labeler (e.g. dict(type='ClassifierLabeler'))")
-        if self.offline_labeler is not None and \
-                self.offline_labeler.builds_prototypes and \
+                'APLTRecognizer without a prototype_head or an '
+                'offline_labeler would train its algorithm alone: use '
+                "SemiRecognizer (e.g. algorithm=dict(type='FixMatch')).")
+        self.offline_labeler = TASK_UTILS.build(offline_labeler)
+        if self.offline_labeler.builds_prototypes and \
                 self.prototype_head is None:
             raise ValueError(f'model.offline_labeler '
                              f'({type(self.offline_labeler).__name__}) '
@@ -195,9 +209,9 @@ class APLTRecognizer(SemiBaseRecognizer):
                     raise ValueError(
                         f'model.{cfg_name}.{key} must be one of {choices}, '
                         f'got {cfg[key]!r}')
-        tau = self.semi_train_cfg['fixmatch_threshold']
+        tau = self.semi_train_cfg['margin_threshold']
         if not 0 <= tau <= 1:
-            raise ValueError('model.semi_train_cfg.fixmatch_threshold must '
+            raise ValueError('model.semi_train_cfg.margin_threshold must '
                              f'be in [0, 1], got {tau}')
 
     @property
@@ -285,83 +299,72 @@ class APLTRecognizer(SemiBaseRecognizer):
     # ------------------------------------------------------------------
     # Training
     # ------------------------------------------------------------------
-    def split_batch(self, inputs: Dict[str, torch.Tensor],
-                    data_samples: SampleList) -> SemiBatch:
-        """Split a multi-view batch into labeled and unlabeled parts."""
-        return split_semi_batch(inputs, data_samples)
-
     def loss(self, inputs: Dict[str, torch.Tensor],
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """Losses of one batch (see the class docstring)."""
+        """Losses of one batch, in the paper's steps (class docstring)."""
         cfg = self.semi_train_cfg
-        if self.offline_labeler is not None and \
-                not self.offline_schedule_attached:
+        if not self.offline_schedule_attached:
             raise RuntimeError(
                 f'{type(self).__name__} with model.offline_labeler '
                 f'({type(self.offline_labeler).__name__}) trains under '
                 "APLTOfflineHook: add custom_hooks = [dict(type="
                 "'APLTOfflineHook', warmup_epochs=..., interval=...)] to the "
                 'config (without it, it would silently train as FixMatch).')
-        batch = self.split_batch(inputs, data_samples)
+        batch = split_semi_batch(inputs, data_samples)
         online_phase = self.with_prototypes and cfg['margin_weight'] > 0
         margin_on_strong = online_phase and cfg['margin_view'] == 'strong'
-
-        # One forward pass over every view, so BatchNorm normalises labeled
-        # and unlabeled clips together (FixMatch practice).
         views = [batch.weak_l, batch.weak_u, batch.strong_u]
         if margin_on_strong:
             views.append(batch.strong_l)
-        sizes = [len(v) for v in views]
-        feats, kwargs = self.extract_feat(torch.cat(views))
-        logits = self.recognizer.cls_head(feats, **kwargs).split(sizes)
-        logits_weak_l, logits_weak_u, logits_strong_u = logits[:3]
+        feats, kwargs, logits = self.forward_views(views)
 
-        losses = dict()
-        # Eq. 1: labeled clips, weak view, ground truth.
-        losses['loss_sup'] = labeled_cross_entropy(logits_weak_l,
-                                                   batch.labels)
-        # Eq. 2: unlabeled clips, strong view, confident weak-view targets.
-        fixmatch = fixmatch_loss(logits_weak_u, logits_strong_u,
-                                 cfg['fixmatch_threshold'])
-        targets, mask = fixmatch.pseudo_labels, fixmatch.mask
+        # Eq. 1-2: the algorithm (FixMatch) on the parametric classifier.
+        losses = self.algorithm_losses(batch, *logits[:3])
         if cfg['fixmatch_targets'] == 'offline' and self.with_offline_labels:
-            targets, mask = self._offline_targets(batch)
-            losses['loss_unsup'] = masked_cross_entropy(
-                logits_strong_u, targets, mask)
-        else:
-            losses['loss_unsup'] = fixmatch.loss
-        losses['loss_unsup'] = cfg['unlabeled_weight'] * losses['loss_unsup']
-        losses.update(target_stats(targets, mask, batch.true_labels))
-
+            # FixMatch ASY: the last offline phase's table replaces the
+            # online targets.
+            targets, keep = self._offline_targets(batch)
+            losses['loss_unsup'] = self.algorithm.unlabeled_weight * \
+                masked_cross_entropy(logits[2], targets, keep)
+            losses.update(target_stats(targets, keep, batch.true_labels))
         if online_phase:
-            proto_logits = self.prototype_head(feats, **kwargs).split(sizes)
-            if margin_on_strong:
-                proto_l, proto_u = proto_logits[3], proto_logits[2]
-            else:
-                proto_l, proto_u = proto_logits[0], proto_logits[1]
-            # Eq. 6: labeled clips against their ground-truth prototype.
-            losses['loss_margin_sup'] = cfg['margin_weight'] * margin_loss(
-                proto_l, batch.labels, torch.ones_like(batch.labels,
-                                                       dtype=torch.bool))
-            # Eq. 7: unlabeled clips against their pseudo-label's prototype.
-            if cfg['margin_targets'] == 'online':
-                confidence, targets_u = proto_logits[1].detach().softmax(
-                    -1).max(-1)
-                keep = confidence >= cfg['fixmatch_threshold']
-            else:
-                targets_u, keep = self._offline_targets(batch)
-            losses['loss_margin_unsup'] = cfg['margin_weight'] * margin_loss(
-                proto_u, targets_u, keep, cfg['margin_unsup_reduction'])
-            losses['offline_keep_ratio'] = keep.float().mean() if len(
-                keep) else keep.new_zeros((), dtype=torch.float)
-
+            losses.update(
+                self.margin_losses(batch, feats, kwargs,
+                                   [len(v) for v in views]))
         if cfg['offline_ce_weight'] > 0 and self.with_offline_labels:
             # Variant I: clustering labels train the parametric classifier.
-            targets_u, keep = self._offline_targets(batch)
+            targets, keep = self._offline_targets(batch)
             losses['loss_offline_ce'] = cfg['offline_ce_weight'] * \
-                masked_cross_entropy(logits_strong_u, targets_u, keep)
+                masked_cross_entropy(logits[2], targets, keep)
         check_finite_losses(losses)
         return losses
+
+    def margin_losses(self, batch: SemiBatch, feats: torch.Tensor,
+                      kwargs: dict, sizes: list) -> Dict[str, torch.Tensor]:
+        """Eq. 6-7: the prototype classifier's margin loss on the labeled
+        clips (ground truth) and the unlabeled ones (pseudo-labels), on the
+        views :meth:`loss` forwarded (``sizes``: weak_l, weak_u, strong_u
+        and, with ``margin_view='strong'``, strong_l)."""
+        cfg = self.semi_train_cfg
+        proto_logits = self.prototype_head(feats, **kwargs).split(sizes)
+        if cfg['margin_view'] == 'strong':
+            proto_l, proto_u = proto_logits[3], proto_logits[2]
+        else:
+            proto_l, proto_u = proto_logits[0], proto_logits[1]
+        if cfg['margin_targets'] == 'online':
+            confidence, targets = proto_logits[1].detach().softmax(-1).max(-1)
+            keep = confidence >= cfg['margin_threshold']
+        else:
+            targets, keep = self._offline_targets(batch)
+        weight = cfg['margin_weight']
+        return dict(
+            loss_margin_sup=weight * margin_loss(
+                proto_l, batch.labels,
+                torch.ones_like(batch.labels, dtype=torch.bool)),
+            loss_margin_unsup=weight * margin_loss(
+                proto_u, targets, keep, cfg['margin_unsup_reduction']),
+            offline_keep_ratio=keep.float().mean() if len(keep) else
+            keep.new_zeros((), dtype=torch.float))
 
     def _offline_targets(self, batch: SemiBatch) -> Tuple[torch.Tensor,
                                                           torch.Tensor]:

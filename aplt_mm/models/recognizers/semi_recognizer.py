@@ -1,31 +1,35 @@
 """A recognizer trained by any semi-supervised algorithm of Table 1."""
-from typing import Dict
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
+from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ..ssl_algorithms import SemiLogits, SSLAlgorithm, training_progress
-from .semi_base_recognizer import SemiBaseRecognizer
-from ..utils import check_finite_losses, split_semi_batch, target_stats
+from ..utils import (SemiBatch, check_finite_losses, neck_features,
+                     split_semi_batch, target_stats)
 
 
 @MODELS.register_module()
-class SemiRecognizer(SemiBaseRecognizer):
+class SemiRecognizer(BaseModel):
     """Any MMAction2 recognizer trained by a selectable SSL algorithm.
 
     The baselines of the paper's Table 1 share everything but the loss:
-    the data (:class:`SemiVideoDataset`, :class:`SemiSupervisedSampler`,
-    ``MultiView``), the wrapped recognizer (backbone, neck, ``cls_head``)
-    and the schedule. One forward pass computes the logits of the labeled
-    weak views, the unlabeled weak views and the unlabeled strong views
-    (and, for Mean Teacher, the teacher's on the unlabeled weak views); the
-    algorithm turns them into ``loss_sup`` and ``loss_unsup``::
+    the data (:class:`SemiVideoDataset` or :class:`SemiPoseDataset`,
+    :class:`SemiSupervisedSampler`, ``MultiView``), the wrapped recognizer
+    (backbone, neck, ``cls_head``) and the schedule. One forward pass
+    computes the logits of the labeled weak views, the unlabeled weak views
+    and the unlabeled strong views (and, for Mean Teacher, the teacher's on
+    the unlabeled weak views); the algorithm turns them into ``loss_sup``
+    and ``loss_unsup``::
 
         L = algorithm.supervised_loss + algorithm.unlabeled_loss
 
     so swapping ``algorithm=dict(type='FlexMatch')`` for
     ``dict(type='SoftMatch')`` is the only change between two baselines.
+    :class:`APLTRecognizer` is this recognizer (FixMatch as the algorithm)
+    plus the prototype branch.
 
     Logged besides the losses: ``mask_ratio`` (mean weight of the
     unlabeled clips: the share kept for thresholding methods, the mean
@@ -36,12 +40,13 @@ class SemiRecognizer(SemiBaseRecognizer):
 
     Args:
         recognizer (dict): Wrapped MMAction2 recognizer (``backbone``,
-            ``cls_head``, optional ``neck``).
-        algorithm (dict): An :class:`SSLAlgorithm` config: ``FixMatch``,
-            ``PseudoLabel``, ``MeanTeacher`` (needs ``MeanTeacherHook``),
-            ``UDA``, ``FlexMatch``, ``FreeMatch`` or ``SoftMatch``, with
-            their options; ``num_classes`` is filled in from the
-            recognizer's ``cls_head``.
+            ``cls_head``, optional ``neck``); its ``cls_head`` is the
+            parametric classifier.
+        algorithm (dict): An :class:`SSLAlgorithm` config: ``FixMatch``
+            (default), ``PseudoLabel``, ``MeanTeacher`` (needs
+            ``MeanTeacherHook``), ``UDA``, ``FlexMatch``, ``FreeMatch`` or
+            ``SoftMatch``, with their options; ``num_classes`` is filled in
+            from the recognizer's ``cls_head``.
         data_preprocessor (dict, optional): Usually
             :class:`MultiViewDataPreprocessor`.
         init_cfg (dict, optional): Initialisation config.
@@ -49,10 +54,15 @@ class SemiRecognizer(SemiBaseRecognizer):
 
     def __init__(self,
                  recognizer: ConfigType,
-                 algorithm: ConfigType,
+                 algorithm: ConfigType = dict(type='FixMatch'),
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        super().__init__(recognizer, data_preprocessor, init_cfg)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.recognizer = MODELS.build(recognizer)
+        if not getattr(self.recognizer, 'with_cls_head', False):
+            raise ValueError('model.recognizer needs a cls_head: it is the '
+                             'parametric classifier.')
         self.algorithm = MODELS.build(
             algorithm, default_args=dict(num_classes=self.num_classes))
         if not isinstance(self.algorithm, SSLAlgorithm):
@@ -62,25 +72,53 @@ class SemiRecognizer(SemiBaseRecognizer):
                 'FlexMatch, FreeMatch, SoftMatch)')
         self.algorithm.setup(self.recognizer)
 
-    def _logits(self, inputs: torch.Tensor) -> torch.Tensor:
-        feats, kwargs = self.extract_feat(inputs)
-        return self.recognizer.cls_head(feats, **kwargs)
+    @property
+    def num_classes(self) -> int:
+        return self.recognizer.cls_head.num_classes
 
-    def loss(self, inputs: Dict[str, torch.Tensor],
-             data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """``loss_sup`` and ``loss_unsup`` of the algorithm, and its stats."""
-        batch = split_semi_batch(inputs, data_samples)
-        progress = training_progress()
-        # One forward pass, so BatchNorm normalises labeled and unlabeled
-        # clips together (FixMatch practice).
-        views = [batch.weak_l, batch.weak_u, batch.strong_u]
-        weak_l, weak_u, strong_u = self._logits(torch.cat(views)).split(
-            [len(v) for v in views])
+    def extract_feat(self, inputs: torch.Tensor,
+                     test_mode: bool = False) -> tuple:
+        """Backbone (+ neck) features and the kwargs the heads need."""
+        return neck_features(self.recognizer, inputs, test_mode)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # FixMatch checkpoints from when FixMatch was an APLTRecognizer
+        # without prototypes carry its two offline-table buffers, empty.
+        for key in ('offline_labels', 'offline_list_fingerprint'):
+            value = state_dict.get(prefix + key)
+            if not hasattr(self, key) and value is not None and (
+                    key != 'offline_labels' or value.numel() == 0):
+                del state_dict[prefix + key]
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    # ------------------------------------------------------------------
+    # Training, in named steps a subclass composes
+    # ------------------------------------------------------------------
+    def forward_views(
+        self, views: Sequence[torch.Tensor]
+    ) -> Tuple[torch.Tensor, dict, List[torch.Tensor]]:
+        """One forward pass over every view, so BatchNorm normalises
+        labeled and unlabeled clips together (FixMatch practice).
+
+        Returns:
+            tuple: The features of the concatenated views, the heads'
+            kwargs, and the ``cls_head`` logits split back per view.
+        """
+        sizes = [len(v) for v in views]
+        feats, kwargs = self.extract_feat(torch.cat(list(views)))
+        logits = self.recognizer.cls_head(feats, **kwargs)
+        return feats, kwargs, list(logits.split(sizes))
+
+    def algorithm_losses(self, batch: SemiBatch, weak_l: torch.Tensor,
+                         weak_u: torch.Tensor,
+                         strong_u: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """``loss_sup`` and ``loss_unsup`` of the algorithm, and its
+        statistics, from the logits of the three views."""
         teacher = None
         if self.algorithm.uses_teacher and len(batch.weak_u):
             teacher = self.algorithm.teacher_logits(batch.weak_u)
         logits = SemiLogits(weak_l, weak_u, strong_u, teacher)
-
+        progress = training_progress()
         losses = dict(
             loss_sup=self.algorithm.supervised_loss(weak_l, batch.labels,
                                                     progress))
@@ -90,5 +128,39 @@ class SemiRecognizer(SemiBaseRecognizer):
             target_stats(unlabeled.targets, unlabeled.weights,
                          batch.true_labels))
         losses.update(unlabeled.stats)
+        return losses
+
+    def loss(self, inputs: Dict[str, torch.Tensor],
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """``loss_sup`` and ``loss_unsup`` of the algorithm, and its stats."""
+        batch = split_semi_batch(inputs, data_samples)
+        _, _, logits = self.forward_views(
+            [batch.weak_l, batch.weak_u, batch.strong_u])
+        losses = self.algorithm_losses(batch, *logits)
         check_finite_losses(losses)
         return losses
+
+    # ------------------------------------------------------------------
+    # Inference
+    # ------------------------------------------------------------------
+    def predict(self, inputs: torch.Tensor,
+                data_samples: SampleList) -> SampleList:
+        """Predict with the wrapped recognizer."""
+        return self.recognizer.predict(inputs, data_samples)
+
+    def _forward(self, inputs: torch.Tensor) -> List:
+        feats, _ = self.extract_feat(inputs, test_mode=True)
+        return feats
+
+    def forward(self,
+                inputs,
+                data_samples: Optional[SampleList] = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self._forward(inputs)
+        raise RuntimeError(f'Invalid mode "{mode}": use loss, predict or '
+                           'tensor.')

@@ -1,6 +1,8 @@
-# The Table 1 baselines around TSN ResNet-18: `model.algorithm` selects the
-# semi-supervised algorithm (FixMatch, PseudoLabel, MeanTeacher, UDA,
-# FlexMatch, FreeMatch, SoftMatch); everything else is shared.
+# The semi-supervised wrapper around TSN ResNet-18: `model.algorithm`
+# selects the algorithm (FixMatch: the APLT paper's warm-up method and
+# Table 1 baseline; PseudoLabel, MeanTeacher, UDA, FlexMatch, FreeMatch,
+# SoftMatch); swap the backbone (and head) of `model.recognizer` to use
+# another MMAction2 recognizer.
 _base_ = ['./tsn_r18.py']
 
 model = dict(

@@ -1,5 +1,6 @@
-# ST-GCN on MSR Action3D inside SemiRecognizer: a Table 1 baseline config
-# sets `model.algorithm`.
+# ST-GCN on MSR Action3D inside SemiRecognizer: FixMatch unless a config
+# sets `model.algorithm` (the Table 1 baselines); APLT adds the prototype
+# branch (../aplt_stgcn_msr3d.py).
 _base_ = ['./stgcn_msr3d.py']
 
 model = dict(
