@@ -150,8 +150,8 @@ class FlexMatch(SSLAlgorithm):
             outside = (unlabeled_index < 0) | (unlabeled_index >= size)
             raise ValueError(
                 'FlexMatch: unlabeled_index values '
-                f'{sorted(set(unlabeled_index[outside].tolist()))} outside the '
-                f'table of the {size} clips of {self.bound_list[2]}; pack '
+                f'{sorted(set(unlabeled_index[outside].tolist()))} outside '
+                f'the table of the {size} clips of {self.bound_list[2]}; pack '
                 "the 'unlabeled_index' meta key (PackActionInputs("
                 'meta_keys=...)) of the semi-supervised train dataset.')
         confident = confidence > self.threshold
