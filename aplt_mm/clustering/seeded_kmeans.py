@@ -23,10 +23,11 @@ form.
 
 :func:`lloyd` below is these two steps as written. By default
 :func:`seeded_kmeans` runs the same iterations with Hamerly's bounds
-(:mod:`.seeded_kmeans_hamerly`), which skip the distance computation for
-points that provably keep their centroid and updating the member sums
-incrementally; it returns the same assignments and number of steps
-(tested), and the same centroids up to the rounding of the sums.
+(:mod:`.seeded_kmeans_hamerly`), which skips the distance computation for
+points that provably keep their centroid and updates the member sums
+incrementally: the same assignments and number of steps (tested), the same
+centroids up to the rounding of the sums, 2-2.5x faster on CPU at
+100k x 128-512 x 52 (docs/benchmarks.md).
 
 All functions are plain torch and run on the device of their inputs. On
 CUDA, ``index_add_`` uses atomics (centroid sums can differ in the last

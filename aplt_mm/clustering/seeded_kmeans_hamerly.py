@@ -18,7 +18,7 @@ with ``u_i += delta_{a_i}`` and ``l_i -= max_k delta_k``. A point with
 keeps its centroid, so only points with ``u_i > max(l_i, s_{a_i})`` are
 compared with all centroids in the next step.
 
-Two more exact savings: the float64 member sums are updated
+Two more savings: the float64 member sums are updated
 incrementally (only the points that changed cluster are subtracted from the
 old cluster and added to the new one; recomputed from scratch when more
 than a third of the points moved, then cheaper than gathering them), and
