@@ -26,7 +26,7 @@ form.
 (:mod:`.seeded_kmeans_hamerly`), which skips the distance computation for
 points that provably keep their centroid and updates the member sums
 incrementally: the same assignments and number of steps (tested), the same
-centroids up to the rounding of the sums, 2-2.5x faster on CPU at
+centroids up to the rounding of the sums, 1.8-2.3x faster on CPU at
 100k x 128-512 x 52 (docs/benchmarks.md).
 
 All functions are plain torch and run on the device of their inputs. On
