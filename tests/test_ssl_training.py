@@ -186,3 +186,20 @@ def test_flexmatch_with_ema_hook_trains_resumes_and_refuses_a_shrunk_list(
             'for another unlabeled list (12 clips') in log
     assert f"unlabeled list ({shrunk}) has 11 clips" in log
     assert 'Epoch(train)' not in log
+
+
+def test_flexmatch_without_the_data_contract_hook_stops_at_the_first_step(
+        tiny_data, tmp_path):
+    # A config without DataContractHook: replaced by a hook that does
+    # nothing here (mmengine accepts None only for its own default hooks).
+    proc = run_tool([
+        'tools/train.py',
+        config('flexmatch'), '--cfg-options',
+        *options(tiny_data, tmp_path / 'work', 1),
+        'default_hooks.data_contract.type=EmptyCacheHook'
+    ], check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'FlexMatch keeps one entry per unlabeled clip' in log
+    assert 'model.bind_dataset(train_dataset)' in log
+    assert 'Epoch(train)' not in log
