@@ -8,7 +8,9 @@ import torch
 
 from aplt_mm.clustering import (adaptive_thresholds, build_prototypes, kmeans,
                                 match_clusters_to_classes, seeded_kmeans)
-from aplt_mm.clustering.seeded_kmeans import _move_members
+from aplt_mm.clustering.seeded_kmeans import ALGORITHMS, lloyd
+from aplt_mm.clustering.seeded_kmeans_hamerly import (_move_members,
+                                                      hamerly_lloyd)
 
 
 @pytest.fixture(autouse=True, scope='module')
@@ -46,8 +48,9 @@ TOY = dict(labeled_feats=col(0., 4.), labeled_labels=labels(0, 1),
            unlabeled_feats=col(2.5, 10., 10.), num_classes=2)
 
 
-def test_seeded_kmeans_toy_converges():
-    res = seeded_kmeans(**TOY)
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+def test_seeded_kmeans_toy_converges(algorithm):
+    res = seeded_kmeans(**TOY, algorithm=algorithm)
     assert res.assignments.tolist() == [0, 1, 1]
     assert res.centroids.flatten().tolist() == [1.25, 8.0]
     assert res.distances.tolist() == [1.25, 2.0, 2.0]
@@ -55,22 +58,24 @@ def test_seeded_kmeans_toy_converges():
     assert res.assignments.dtype == torch.long
 
 
-def test_seeded_kmeans_toy_max_iter_steps():
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+def test_seeded_kmeans_toy_max_iter_steps(algorithm):
     # max_iter=1: nearest class mean; distances to [0, 4].
-    res = seeded_kmeans(**TOY, max_iter=1)
+    res = seeded_kmeans(**TOY, max_iter=1, algorithm=algorithm)
     assert res.assignments.tolist() == [1, 1, 1]
     assert res.centroids.flatten().tolist() == [0.0, 4.0]
     assert res.distances.tolist() == [1.5, 6.0, 6.0]
     assert res.num_iters == 1 and not res.converged
     # max_iter=2: step-2 assignments against the centroids [0, 6.625].
-    res = seeded_kmeans(**TOY, max_iter=2)
+    res = seeded_kmeans(**TOY, max_iter=2, algorithm=algorithm)
     assert res.assignments.tolist() == [0, 1, 1]
     assert res.centroids.flatten().tolist() == [0.0, 6.625]
     assert res.distances.tolist() == [2.5, 3.375, 3.375]
     assert res.num_iters == 2 and not res.converged
 
 
-def test_seeded_kmeans_2d_labeled_augmentation():
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+def test_seeded_kmeans_2d_labeled_augmentation(algorithm):
     # D = 2. Class 0 anchors: (0,0) and its "augmented" copy (0,2) -> mean
     # (0,1); class 1 anchor: (4,0). Unlabeled (1,1): |(1,0)|=1 vs
     # |(-3,1)|=sqrt(10) -> 0; (4,2): |(4,1)|=sqrt(17) vs |(0,2)|=2 -> 1.
@@ -78,7 +83,7 @@ def test_seeded_kmeans_2d_labeled_augmentation():
     # (4,1). Step 2 gives the same assignments -> converged after 2 steps.
     res = seeded_kmeans(torch.tensor([[0., 0.], [0., 2.], [4., 0.]]),
                         labels(0, 0, 1), torch.tensor([[1., 1.], [4., 2.]]),
-                        2)
+                        2, algorithm=algorithm)
     assert res.assignments.tolist() == [0, 1]
     torch.testing.assert_close(res.centroids,
                                torch.tensor([[1 / 3, 1.], [4., 1.]]))
@@ -89,7 +94,8 @@ def test_seeded_kmeans_2d_labeled_augmentation():
 
 def test_seeded_kmeans_chunking_is_transparent(monkeypatch):
     # Record the incremental updates so that both update paths are covered.
-    module = importlib.import_module('aplt_mm.clustering.seeded_kmeans')
+    module = importlib.import_module(
+        'aplt_mm.clustering.seeded_kmeans_hamerly')
     moves = []
 
     def spy(feats, moved, *args):
@@ -120,57 +126,96 @@ def test_seeded_kmeans_chunking_is_transparent(monkeypatch):
     torch.testing.assert_close(large.distances, expect)
 
 
-def reference_lloyd(lab_x, lab_y, unl_x, centroids, max_iter=100):
-    """Exhaustive Lloyd loop written the obvious way (cdist + masks)."""
-    previous = None
-    for num_iters in range(1, max_iter + 1):
-        assign = torch.cdist(unl_x, centroids).argmin(dim=1)
-        if previous is not None and torch.equal(assign, previous):
-            return assign, centroids, num_iters, True
-        if num_iters == max_iter:
-            return assign, centroids, num_iters, False
-        members = [
-            torch.cat([lab_x[lab_y == c], unl_x[assign == c]])
-            for c in range(len(centroids))
-        ]
-        centroids = torch.stack([
-            m.mean(dim=0) if len(m) else centroids[c]
-            for c, m in enumerate(members)
-        ])
-        previous = assign
+def both(feats, centroids, fixed=None, max_iter=100, chunk_size=1000):
+    """(lloyd, hamerly_lloyd) on the same inputs; ``fixed`` = (labeled
+    features, labels) anchors, None for plain k-means."""
+    num_clusters, dim = centroids.shape
+    if fixed is None:
+        sums = torch.zeros(num_clusters, dim, dtype=torch.float64)
+        counts = torch.zeros(num_clusters, dtype=torch.long)
+    else:
+        sums = torch.zeros(num_clusters, dim, dtype=torch.float64).index_add_(
+            0, fixed[1], fixed[0].double())
+        counts = torch.bincount(fixed[1], minlength=num_clusters)
+    return [
+        run(feats, centroids.clone(), sums, counts, max_iter, chunk_size)
+        for run in (lloyd, hamerly_lloyd)
+    ]
+
+
+def assert_same_run(plain, fast, exact=True):
+    """Same assignments, number of steps and convergence; the same
+    centroids (bit for bit when ``exact``: sums of exactly representable
+    features do not depend on their order; else to the dtype's rounding)."""
+    assert torch.equal(plain[0], fast[0])
+    assert plain[2:] == fast[2:]
+    if exact:
+        assert torch.equal(plain[1], fast[1])
+    else:
+        # The incremental sums add the same values in another order.
+        torch.testing.assert_close(plain[1], fast[1])
+
+
+@pytest.mark.parametrize('chunk_size', [1, 2, 3, 4, 5, 6, 7, 100])
+def test_hamerly_equals_lloyd_on_hand_made_inputs(chunk_size):
+    # Integers, so every sum is exact and centroids must agree bit for bit.
+    # Ties: 2 is as far from 0 as from 4, 7 as far from 4 as from 10 (the
+    # first centroid wins); 6 points = chunk boundaries at every size.
+    lab, y = col(0., 4., 10., dtype=torch.float64), labels(0, 1, 2)
+    unl = col(2., 7., 9., 11., 3., 5., dtype=torch.float64)
+    for max_iter in (1, 2, 3, 100):
+        plain, fast = both(unl, lab.clone(), (lab, y), max_iter, chunk_size)
+        assert_same_run(plain, fast)
+    assert plain[0][:2].tolist() == [0, 1]  # the ties, at step 1
+    # Plain k-means with a cluster that stays empty (keeps its centroid).
+    unl = col(0., 1., 2., 10., 11., 12., 13., 30., dtype=torch.float64)
+    plain, fast = both(unl, col(0., 100., 1., dtype=torch.float64), None, 100,
+                       chunk_size)
+    assert_same_run(plain, fast)
+    assert plain[1][1].item() == 100
+    # Points that change cluster over 3 steps; from [0, 12, 13]:
+    # step 1 assigns [0 0 0 | 1 1 1 | 2 2] -> centroids [1, 11, 21.5];
+    # step 2 moves 13 to cluster 1 -> [1, 11.5, 30]; step 3 repeats it.
+    plain, fast = both(unl, col(0., 12., 13., dtype=torch.float64), None,
+                       100, chunk_size)
+    assert_same_run(plain, fast)
+    assert plain[1].flatten().tolist() == [1.0, 11.5, 30.0]
+    assert plain[2:] == (3, True)
 
 
 @pytest.mark.parametrize('seed', [0, 1, 3])
-def test_lloyd_matches_exhaustive_reference(seed):
-    # Overlapping blobs so that the loop runs 7..26 steps and Hamerly's
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+def test_hamerly_equals_lloyd_on_random_mixtures(seed, dtype):
+    # Overlapping blobs, so that the loop runs 7..26 steps and Hamerly's
     # bounds skip points while assignments still change.
     gen = torch.Generator().manual_seed(seed)
-    centers = torch.randn(6, 8, generator=gen, dtype=torch.float64)
+    centers = torch.randn(6, 8, generator=gen, dtype=dtype)
     lab_y = torch.arange(30) % 6
-    lab_x = centers[lab_y] + torch.randn(30, 8, generator=gen,
-                                         dtype=torch.float64)
+    lab_x = centers[lab_y] + torch.randn(30, 8, generator=gen, dtype=dtype)
     unl_x = centers[torch.randint(6, (3000, ), generator=gen)] + torch.randn(
-        3000, 8, generator=gen, dtype=torch.float64)
-
-    res = seeded_kmeans(lab_x, lab_y, unl_x, 6, chunk_size=1000)
+        3000, 8, generator=gen, dtype=dtype)
     means = torch.stack([lab_x[lab_y == c].mean(dim=0) for c in range(6)])
-    assign, cents, num_iters, converged = reference_lloyd(
-        lab_x, lab_y, unl_x, means)
-    assert torch.equal(res.assignments, assign)
-    assert (res.num_iters, res.converged) == (num_iters, converged)
-    torch.testing.assert_close(res.centroids, cents)
+    plain, fast = both(unl_x, means, (lab_x, lab_y), chunk_size=1000)
+    assert plain[2] > 5 and plain[3]
+    assert_same_run(plain, fast, exact=False)
+    # Plain k-means from 6 of the points, chunks of a prime size.
+    plain, fast = both(unl_x, unl_x[:6], chunk_size=997)
+    assert_same_run(plain, fast, exact=False)
+    # Through the public entry points.
+    results = [
+        seeded_kmeans(lab_x, lab_y, unl_x, 6, algorithm=a) for a in ALGORITHMS
+    ]
+    assert torch.equal(results[0].assignments, results[1].assignments)
+    torch.testing.assert_close(results[0].distances, results[1].distances)
+    with pytest.raises(ValueError, match="algorithm must be one of"):
+        seeded_kmeans(lab_x, lab_y, unl_x, 6, algorithm='elkan')
 
-    res = kmeans(unl_x, 6, init_centroids=unl_x[:6], chunk_size=1000)
-    assign, cents, num_iters, converged = reference_lloyd(
-        lab_x[:0], lab_y[:0], unl_x, unl_x[:6])
-    assert torch.equal(res.assignments, assign)
-    assert (res.num_iters, res.converged) == (num_iters, converged)
-    torch.testing.assert_close(res.centroids, cents)
 
-
-def test_seeded_kmeans_single_class():
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+def test_seeded_kmeans_single_class(algorithm):
     # C = 1: everything joins class 0; c = (0 + 2 + 4) / 3 = 2.
-    res = seeded_kmeans(col(0.), labels(0), col(2., 4.), 1)
+    res = seeded_kmeans(col(0.), labels(0), col(2., 4.), 1,
+                        algorithm=algorithm)
     assert res.assignments.tolist() == [0, 0]
     assert res.centroids.flatten().tolist() == [2.0]
     assert res.distances.tolist() == [0.0, 2.0]
@@ -317,12 +362,13 @@ def test_kmeans_seed_determinism_and_recovery():
                                atol=0.3, rtol=0)
 
 
-def test_kmeans_empty_cluster_keeps_centroid():
+@pytest.mark.parametrize('algorithm', ALGORITHMS)
+def test_kmeans_empty_cluster_keeps_centroid(algorithm):
     # Points [0, 1, 10, 11], initial centroids [0.5, 100, 10.5]:
     # step 1 assigns [0, 0, 2, 2]; cluster 1 is empty and keeps 100;
     # c0 = 0.5, c2 = 10.5 are unchanged, so step 2 repeats -> converged.
     res = kmeans(col(0., 1., 10., 11.), 3,
-                 init_centroids=col(0.5, 100., 10.5))
+                 init_centroids=col(0.5, 100., 10.5), algorithm=algorithm)
     assert res.assignments.tolist() == [0, 0, 2, 2]
     assert res.centroids.flatten().tolist() == [0.5, 100.0, 10.5]
     assert res.distances.tolist() == [0.5, 0.5, 0.5, 0.5]

@@ -330,3 +330,20 @@ def test_normalize_body_size_scales_the_reference_bone():
     np.testing.assert_allclose(out['keypoint'], kp / 3)  # the median
     with pytest.raises(ValueError, match='two joint indices'):
         TRANSFORMS.build(dict(type='NormalizeBodySize', bone=(1, 1)))
+
+
+def test_unlabeled_part_of_a_pose_split_is_named_and_fingerprinted(pose_pkl):
+    from aplt_mm.datasets.unlabeled_list import (list_fingerprint,
+                                                 unlabeled_list_name)
+    ds = semi(pose_pkl, split_seed=3)
+    assert unlabeled_list_name(ds) == (
+        f"the unlabeled part of {pose_pkl} split 'train' (label_ratio=0.5, "
+        'split_seed=3)')
+    # Clip ids in order: the same split gives the same fingerprint, another
+    # draw of the labeled clips another one.
+    assert list_fingerprint(ds) == list_fingerprint(semi(pose_pkl,
+                                                         split_seed=3))
+    assert list_fingerprint(ds) != list_fingerprint(semi(pose_pkl,
+                                                         split_seed=4))
+    named = semi(pose_pkl, labeled_split='train', unlabeled_split='val')
+    assert unlabeled_list_name(named) == f"{pose_pkl} split 'val'"

@@ -119,28 +119,91 @@ def test_flexmatch_lower_thresholds_for_classes_learned_less():
 
 def test_flexmatch_records_confident_predictions_then_masks():
     alg = build('FlexMatch', threshold=0.9)
+    # Sized for the list when bound (at start-up), every clip unused.
+    alg.bind_unlabeled_list(5, 1234, 'unlabeled.txt')
+    assert alg.selected_label.tolist() == [-1] * 5
+    assert int(alg.unlabeled_list_fingerprint) == 1234
     weak = confident_logits([0, 0, 1], torch.tensor([0.95, 0.95, 0.6]))
     out = alg.unlabeled_loss(logits_of(weak), batch_of(5, [3, 0, 4]), 1.0)
-    # Sized from num_unlabeled; confident clips recorded at their index.
+    # Confident clips recorded at their index.
     assert alg.selected_label.tolist() == [0, -1, -1, 0, -1]
     # sigma = [2, 0, ...], 3 unused -> beta(0) = 2/3, beta(1) = 0: the
     # class-1 clip passes its (zero) threshold, class 0 needs 0.9 M(2/3).
     t0 = 0.9 * (2 / 3) / (2 - 2 / 3)
     assert out.stats['mean_threshold'].item() == pytest.approx(t0 / C)
     assert out.weights.tolist() == [1.0, 1.0, 1.0]
-    with pytest.raises(ValueError, match='same split'):
-        alg.unlabeled_loss(logits_of(weak), batch_of(7, [0, 1, 2]), 1.0)
-    fresh = build('FlexMatch')
-    with pytest.raises(ValueError, match='num_unlabeled'):
-        fresh.unlabeled_loss(logits_of(weak), batch_of(-1, [0, 1, 2]), 1.0)
+    # An index outside the list (or -1: no meta key) is refused.
+    with pytest.raises(ValueError, match=r'\[-1, 5\] outside the table of '
+                       'the 5 clips of unlabeled.txt'):
+        alg.unlabeled_loss(logits_of(weak), batch_of(5, [0, -1, 5]), 1.0)
+
+
+def test_flexmatch_without_binding_stops_at_the_first_step():
+    weak = confident_logits([0, 0, 1], torch.tensor([0.95, 0.95, 0.6]))
+    with pytest.raises(RuntimeError, match='DataContractHook'):
+        build('FlexMatch').unlabeled_loss(logits_of(weak),
+                                          batch_of(-1, [0, 1, 2]), 1.0)
+    with pytest.raises(ValueError, match=r'unlabeled list \(empty.txt\) is '
+                       'empty'):
+        build('FlexMatch').bind_unlabeled_list(0, 0, 'empty.txt')
 
 
 def test_flexmatch_table_survives_a_state_dict_round_trip():
     alg = build('FlexMatch')
+    alg.bind_unlabeled_list(3, 77, 'a.txt')
     alg.selected_label = torch.tensor([2, -1, 0])
     fresh = build('FlexMatch')
-    fresh.load_state_dict(alg.state_dict())
+    fresh.load_state_dict(alg.state_dict())  # unbound (tools/test.py)
     assert fresh.selected_label.tolist() == [2, -1, 0]
+    assert int(fresh.unlabeled_list_fingerprint) == 77
+    # --resume: loaded into a model bound to the same list, then bound
+    # again (a no-op check).
+    bound = build('FlexMatch')
+    bound.bind_unlabeled_list(3, 77, 'a.txt')
+    bound.load_state_dict(alg.state_dict())
+    bound.bind_unlabeled_list(3, 77, 'a.txt')
+    assert bound.selected_label.tolist() == [2, -1, 0]
+
+
+@pytest.mark.parametrize('size, fingerprint', [(2, 77), (3, 78)])
+def test_flexmatch_refuses_a_table_made_for_another_list(size, fingerprint):
+    alg = build('FlexMatch')
+    alg.bind_unlabeled_list(3, 77, 'a.txt')
+    # Shrunk (2 clips) or reordered (same size, another fingerprint).
+    other = build('FlexMatch')
+    other.bind_unlabeled_list(size, fingerprint, 'b.txt')
+    message = (r"selected-label table \(from the checkpoint\) was made for "
+               r'another unlabeled list \(3 clips, fingerprint 77\); the '
+               r"train dataset's unlabeled list \(b.txt\) has "
+               f'{size} clips, fingerprint {fingerprint}')
+    with pytest.raises(ValueError, match=message):
+        other.load_state_dict(alg.state_dict())
+    # Loaded unbound, then bound (another order of the same steps).
+    late = build('FlexMatch')
+    late.load_state_dict(alg.state_dict())
+    with pytest.raises(ValueError, match=message):
+        late.bind_unlabeled_list(size, fingerprint, 'b.txt')
+
+
+def test_flexmatch_checkpoints_from_before_the_fingerprint_still_load():
+    old = build('FlexMatch')
+    old.bind_unlabeled_list(3, 77, 'a.txt')
+    state = old.state_dict()
+    del state['unlabeled_list_fingerprint']
+    # Unbound (tools/test.py): loads strictly, the list is unknown (0).
+    fresh = build('FlexMatch')
+    fresh.load_state_dict(dict(state))
+    assert int(fresh.unlabeled_list_fingerprint) == 0
+    # Bound (--resume): only the length can be checked; the table then
+    # belongs to the bound list.
+    bound = build('FlexMatch')
+    bound.bind_unlabeled_list(3, 99, 'c.txt')
+    bound.load_state_dict(dict(state))
+    assert int(bound.unlabeled_list_fingerprint) == 99
+    shrunk = build('FlexMatch')
+    shrunk.bind_unlabeled_list(2, 99, 'c.txt')
+    with pytest.raises(ValueError, match='another unlabeled list'):
+        shrunk.load_state_dict(dict(state))
 
 
 def test_freematch_thresholds_track_the_ema_confidence():
@@ -294,6 +357,43 @@ def multi_view_batch(num_labeled=2, num_unlabeled=2):
     return dict(inputs=inputs, data_samples=samples)
 
 
+class TwoUnlabeledClips:
+    """The train dataset of :func:`multi_view_batch` (2 + 2 clips), as
+    :meth:`SemiRecognizer.bind_dataset` reads it."""
+    num_labeled = num_unlabeled = 2
+    unlabeled_ann_file = 'two_unlabeled.txt'
+
+    def get_data_info(self, index):
+        return dict(filename=f'clip{index}.mp4')
+
+
+def test_semi_recognizer_binds_only_algorithms_with_per_clip_state():
+    flex = tiny_semi_recognizer(dict(type='FlexMatch'))
+    flex.bind_dataset(TwoUnlabeledClips())
+    assert flex.algorithm.selected_label.tolist() == [-1, -1]
+    assert flex.algorithm.bound_list[::2] == (2, 'two_unlabeled.txt')
+    with pytest.raises(TypeError, match='FlexMatch needs a semi-supervised '
+                       'train dataset .* list has no `num_labeled`'):
+        tiny_semi_recognizer(dict(type='FlexMatch')).bind_dataset([1, 2])
+    # Stateless algorithms do not read the dataset at all.
+    tiny_semi_recognizer(dict(type='FixMatch')).bind_dataset(None)
+
+
+def test_flexmatch_checkpoints_from_before_the_fingerprint_fit_the_tools():
+    # tools/test.py and tools/infer.py refuse checkpoints with missing keys,
+    # except those a module fills in on load.
+    from aplt_mm.engine.checkpoint_fit import state_dict_mismatch
+    model = tiny_semi_recognizer(dict(type='FlexMatch'))
+    model.bind_dataset(TwoUnlabeledClips())
+    old = {
+        k: v
+        for k, v in model.state_dict().items()
+        if k != 'algorithm.unlabeled_list_fingerprint'
+    }
+    fresh = tiny_semi_recognizer(dict(type='FlexMatch'))
+    assert state_dict_mismatch(fresh, old) == []
+
+
 @pytest.mark.parametrize('algorithm', [
     dict(type='PseudoLabel'),
     dict(type='UDA'),
@@ -306,6 +406,7 @@ def test_semi_recognizer_loss_backpropagates(algorithm):
     model = tiny_semi_recognizer(algorithm)
     if algorithm['type'] == 'MeanTeacher':
         model.algorithm.update_teacher(model.recognizer)
+    model.bind_dataset(TwoUnlabeledClips())
     data = model.data_preprocessor(multi_view_batch(), True)
     losses = model.loss(**data)
     assert {'loss_sup', 'loss_unsup', 'mask_ratio'} <= set(losses)

@@ -124,3 +124,82 @@ def test_baseline_state_is_the_same_on_every_gloo_rank(method, tiny_data,
     else:
         # The statistics moved from their initial values.
         assert states[0]['algorithm.conf_var'].item() != 1.0
+
+
+def test_flexmatch_with_ema_hook_trains_resumes_and_refuses_a_shrunk_list(
+        tiny_data, tmp_path):
+    first, resumed = tmp_path / 'first', tmp_path / 'resumed'
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH)
+    ema = [
+        'default_hooks.ema.type=EMAHook',
+        "custom_imports.imports=['aplt_mm','rank_state_dump_hook']",
+        'default_hooks.state_dump.type=StateBeforeTrainDumpHook'
+    ]
+    run_tool([
+        'tools/train.py',
+        config('flexmatch'), '--cfg-options',
+        *options(tiny_data, first, 1, *ema)
+    ], env=env)
+    # Sized from the dataset before the first step: 12 unused clips.
+    before = torch.load(first / 'state_before_train.pt')
+    assert before['algorithm.selected_label'].tolist() == [-1] * 12
+    fingerprint = before['algorithm.unlabeled_list_fingerprint']
+    assert int(fingerprint) != 0
+    # EMAHook's copy, made after the table was sized, carries the same.
+    ckpt = torch.load(first / 'epoch_1.pth', weights_only=True)
+    for key in ('algorithm.selected_label',
+                'algorithm.unlabeled_list_fingerprint'):
+        assert torch.equal(ckpt['state_dict'][key],
+                           ckpt['ema_state_dict']['module.' + key]), key
+    assert torch.equal(ckpt['state_dict'][
+        'algorithm.unlabeled_list_fingerprint'], fingerprint)
+
+    # --resume with EMAHook goes on to epoch 2 from the checkpoint's table.
+    shutil.copy(first / 'epoch_1.pth', tmp_path / 'epoch_1.pth')
+    proc = run_tool([
+        'tools/train.py',
+        config('flexmatch'), '--resume',
+        str(tmp_path / 'epoch_1.pth'), '--cfg-options',
+        *options(tiny_data, resumed, 2, *ema)
+    ], env=env)
+    log = proc.stdout + proc.stderr
+    assert 'resumed epoch: 1' in log and 'Epoch(train) [2]' in log
+    restored = torch.load(resumed / 'state_before_train.pt')
+    assert torch.equal(restored['algorithm.selected_label'],
+                       ckpt['state_dict']['algorithm.selected_label'])
+
+    # --resume on a shrunk unlabeled list stops before training, naming it.
+    with open(tiny_data['unlabeled']) as f:
+        lines = f.read().splitlines()
+    shrunk = tmp_path / 'shrunk.txt'
+    shrunk.write_text('\n'.join(lines[:-1]) + '\n')
+    proc = run_tool([
+        'tools/train.py',
+        config('flexmatch'), '--resume',
+        str(tmp_path / 'epoch_1.pth'), '--cfg-options',
+        *options(dict(tiny_data, unlabeled=str(shrunk)), tmp_path / 'shrunk',
+                 2, *ema)
+    ], env=env, check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert ("FlexMatch's selected-label table (from the checkpoint) was made "
+            'for another unlabeled list (12 clips') in log
+    assert f"unlabeled list ({shrunk}) has 11 clips" in log
+    assert 'Epoch(train)' not in log
+
+
+def test_flexmatch_without_the_data_contract_hook_stops_at_the_first_step(
+        tiny_data, tmp_path):
+    # A config without DataContractHook: replaced by a hook that does
+    # nothing here (mmengine accepts None only for its own default hooks).
+    proc = run_tool([
+        'tools/train.py',
+        config('flexmatch'), '--cfg-options',
+        *options(tiny_data, tmp_path / 'work', 1),
+        'default_hooks.data_contract.type=EmptyCacheHook'
+    ], check=False)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'FlexMatch keeps one entry per unlabeled clip' in log
+    assert 'model.bind_dataset(train_dataset)' in log
+    assert 'Epoch(train)' not in log

@@ -5,12 +5,12 @@ other functions are its steps.
 """
 from .balanced import balanced_seeded_kmeans, sinkhorn_potentials
 from .geometry import GEOMETRIES, apply_geometry, feature_center, sq_distances
+from .kmeans import kmeans, match_clusters_to_classes
 from .prototypes import build_prototypes
 from .pseudo_labels import (DEFAULT_OPTIONS, PAPER_OPTIONS,
-                            RECOMMENDED_OPTIONS, PseudoLabels,
-                            check_options, cluster_pseudo_labels)
-from .seeded_kmeans import (ClusteringResult, kmeans,
-                            match_clusters_to_classes, seeded_kmeans)
+                            RECOMMENDED_OPTIONS, PseudoLabels, check_options,
+                            cluster_pseudo_labels)
+from .seeded_kmeans import ClusteringResult, seeded_kmeans
 from .selection import SELECTIONS, Selection, select_pseudo_labels
 from .thresholds import ThresholdResult, adaptive_thresholds
 

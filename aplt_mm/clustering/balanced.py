@@ -27,7 +27,8 @@ from torch import Tensor
 
 from .geometry import sq_distances, sq_norms
 from .prototypes import DEFAULT_CHUNK_SIZE, class_sums
-from .seeded_kmeans import ClusteringResult, distances_to_assigned
+from .seeded_kmeans import (ClusteringResult, distances_to_assigned,
+                            update_centroids)
 
 
 def sinkhorn_potentials(logits: Tensor,
@@ -130,14 +131,9 @@ def balanced_seeded_kmeans(labeled_feats: Tensor,
             break
         if num_iters == max_iter:
             break
-        sums, counts = class_sums(unlabeled_feats, assignments, num_classes,
-                                  chunk_size)
-        sums += fixed_sums
-        counts += fixed_counts
-        centroids = torch.where(
-            (counts > 0).unsqueeze(1),
-            (sums / counts.clamp_min(1).unsqueeze(1)).to(centroids.dtype),
-            centroids)
+        centroids = update_centroids(unlabeled_feats, assignments,
+                                     centroids, fixed_sums, fixed_counts,
+                                     chunk_size)
     distances = distances_to_assigned(unlabeled_feats, centroids,
                                       assignments, chunk_size)
     return ClusteringResult(assignments, distances, centroids, num_iters,

@@ -15,9 +15,10 @@ from torch import Tensor
 from ..utils import check_keys
 from .balanced import balanced_seeded_kmeans
 from .geometry import GEOMETRIES, prepare, sq_distances
+from .kmeans import kmeans, match_clusters_to_classes
 from .prototypes import (build_prototypes, check_features, check_labels,
                          check_positive, class_sums)
-from .seeded_kmeans import kmeans, match_clusters_to_classes, seeded_kmeans
+from .seeded_kmeans import seeded_kmeans
 from .selection import RANK_BY, SELECTIONS, select_pseudo_labels
 
 LABELED_AUG = ('off', 'anchors', 'init', 'aligned')

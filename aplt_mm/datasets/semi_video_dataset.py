@@ -28,8 +28,9 @@ class SemiVideoDataset(VideoListDataset):
       unlabeled list (-1 if it has none). It is kept only to monitor
       pseudo-label accuracy; the clip's ``gt_labels`` is -1, so no loss can
       read it by accident;
-    - ``num_unlabeled``: the size of the unlabeled list, which algorithms
-      with per-clip state (FlexMatch) size their tables by.
+    - ``num_unlabeled``: the size of the unlabeled list (no longer read:
+      per-clip tables are sized from the dataset when training starts,
+      see :mod:`aplt_mm.datasets.unlabeled_list`).
 
     Args:
         ann_file (str): List of labeled clips (``<path> <label>``).

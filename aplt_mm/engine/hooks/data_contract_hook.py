@@ -1,4 +1,5 @@
-"""Check at the start of training that the model and the data agree."""
+"""Check at the start of training that the model and the data agree, and
+bind the model's per-clip state to the train data."""
 from typing import List, Optional, Tuple
 
 from mmengine.hooks import Hook
@@ -64,11 +65,29 @@ class DataContractHook(Hook):
       checked by :class:`SemiSupervisedBatchSampler`; this covers configs
       that use the sampler without it).
 
+    It also binds the model to the train data: in ``before_run`` it calls
+    ``model.bind_dataset(train_dataset)`` where the model has it
+    (:class:`SemiRecognizer`), which sizes per-clip tables (FlexMatch's)
+    from the unlabeled list and records the list's fingerprint. That is
+    before ``EMAHook`` (NORMAL priority) deep-copies the model in its own
+    ``before_run``, so the copy has the table too, and before ``--resume``
+    loads a checkpoint, whose table is then checked against the list.
+
     No arguments. It is in ``default_hooks`` of
     ``configs/_base_/default_runtime.py``.
     """
 
     priority = 'VERY_HIGH'
+
+    def before_run(self, runner) -> None:
+        # Runner.train builds its loop (and the train dataset) before
+        # before_run; test and val runs have no train loop: nothing to bind.
+        if not isinstance(getattr(runner, '_train_loop', None), BaseLoop):
+            return
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        if hasattr(model, 'bind_dataset'):
+            model.bind_dataset(runner.train_dataloader.dataset)
 
     def before_train(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(

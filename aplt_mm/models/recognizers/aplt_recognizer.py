@@ -1,7 +1,5 @@
 """APLT's recognizer: the semi-supervised algorithm plus the prototype branch."""
-import hashlib
 import logging
-import os.path as osp
 from typing import Dict, Tuple
 
 import torch
@@ -9,6 +7,7 @@ from mmengine.logging import print_log
 from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
+from ...datasets.unlabeled_list import list_fingerprint
 from ...utils import check_keys, take_stored_shape
 from ..losses import margin_loss, masked_cross_entropy
 from ..utils import (SemiBatch, check_finite_losses, split_semi_batch,
@@ -56,18 +55,6 @@ CHOICES = dict(
     margin_targets=('offline', 'online'),
     margin_unsup_reduction=('kept', 'batch'),
     predict_with=('cls_head', 'prototype_head'))
-
-
-def list_fingerprint(dataset) -> int:
-    """63-bit hash of the unlabeled list (clip names in order, without
-    their directories, so a moved data root still matches)."""
-    names = []
-    for i in range(dataset.num_unlabeled):
-        info = dataset.get_data_info(dataset.num_labeled + i)
-        names.append(osp.basename(str(info.get('filename',
-                                               info.get('frame_dir')))))
-    digest = hashlib.sha1('\n'.join(names).encode()).digest()
-    return int.from_bytes(digest[:8], 'little') >> 1
 
 
 @MODELS.register_module()

@@ -6,6 +6,8 @@ from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
+from ...datasets.unlabeled_list import (check_semi_dataset, list_fingerprint,
+                                        unlabeled_list_name)
 from ..ssl_algorithms import SemiLogits, SSLAlgorithm, training_progress
 from ..utils import (SemiBatch, check_finite_losses, neck_features,
                      split_semi_batch, target_stats)
@@ -75,6 +77,29 @@ class SemiRecognizer(BaseModel):
     @property
     def num_classes(self) -> int:
         return self.recognizer.cls_head.num_classes
+
+    def bind_dataset(self, dataset) -> None:
+        """Size the algorithm's per-clip state (FlexMatch's table) for the
+        unlabeled list of the train ``dataset``, or check a checkpoint's
+        against it.
+
+        :class:`DataContractHook` calls it when training starts
+        (``before_run``, before ``EMAHook`` copies the model). Algorithms
+        without per-clip state need nothing, and the list is then not
+        read; otherwise it is hashed once (:func:`list_fingerprint`) and
+        handed to :meth:`SSLAlgorithm.bind_unlabeled_list`.
+
+        Args:
+            dataset: The train dataset, labeled clips first, then
+                unlabeled (:class:`SemiVideoDataset`,
+                :class:`SemiPoseDataset`).
+        """
+        if not self.algorithm.per_clip_state:
+            return
+        check_semi_dataset(dataset, type(self.algorithm).__name__)
+        self.algorithm.bind_unlabeled_list(dataset.num_unlabeled,
+                                           list_fingerprint(dataset),
+                                           unlabeled_list_name(dataset))
 
     def extract_feat(self, inputs: torch.Tensor,
                      test_mode: bool = False) -> tuple:

@@ -97,6 +97,9 @@ class SSLAlgorithm(BaseModule):
     """
     #: Whether the recognizer must compute ``SemiLogits.teacher_weak_u``.
     uses_teacher = False
+    #: Whether the algorithm keeps a table with one entry per unlabeled
+    #: clip, sized by :meth:`bind_unlabeled_list` when training starts.
+    per_clip_state = False
 
     def __init__(self,
                  num_classes: int,
@@ -114,6 +117,22 @@ class SSLAlgorithm(BaseModule):
     def setup(self, student: torch.nn.Module) -> None:
         """Called once with the wrapped recognizer after it is built
         (Mean Teacher copies it into its teacher)."""
+
+    def bind_unlabeled_list(self, size: int, fingerprint: int,
+                            name: str) -> None:
+        """Size the per-clip state for the unlabeled list the run trains
+        on, or check that state restored from a checkpoint was made for it.
+
+        Called once at start-up by :meth:`SemiRecognizer.bind_dataset`
+        (from :class:`DataContractHook`), only for algorithms with
+        ``per_clip_state``; the base algorithm keeps none.
+
+        Args:
+            size (int): Number of unlabeled clips ``N``; a batch addresses
+                them by the ``unlabeled_index`` meta key, in ``[0, N)``.
+            fingerprint (int): :func:`list_fingerprint` of the list.
+            name (str): The list, for error messages (its file, or split).
+        """
 
     def supervised_loss(self, logits: torch.Tensor, labels: torch.Tensor,
                         progress: float) -> torch.Tensor:
