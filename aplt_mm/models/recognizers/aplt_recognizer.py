@@ -1,4 +1,4 @@
-"""APLT's recognizer: the semi-supervised algorithm plus the prototype branch."""
+"""APLT's recognizer: an SSL algorithm plus the prototype branch."""
 import logging
 from typing import Dict, Tuple
 
