@@ -88,6 +88,22 @@ def tiny_cfg_options(data, work_dir, max_epochs=1):
     return opts
 
 
+FIXMATCH = osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py')
+SUPERVISED = osp.join(REPO_ROOT, 'configs/supervised_r18_demo.py')
+
+
+def semi_options(data, work_dir, max_epochs):
+    """``tiny_cfg_options`` plus the semi-supervised lists and batches."""
+    return tiny_cfg_options(data, work_dir, max_epochs) + [
+        f'train_dataloader.dataset.ann_file={data["labeled"]}',
+        f'train_dataloader.dataset.unlabeled_ann_file={data["unlabeled"]}',
+        f'model.recognizer.cls_head.num_classes={data["num_classes"]}',
+        'train_dataloader.sampler.labeled_batch_size=2',
+        'train_dataloader.sampler.unlabeled_ratio=2',
+        'train_dataloader.batch_size=6',
+    ]
+
+
 def free_port():
     """A TCP port on localhost that is free now (for process groups)."""
     with socket.socket() as s:

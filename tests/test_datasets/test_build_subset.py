@@ -12,7 +12,7 @@ from aplt_mm.datasets.subsets import (SUBSET_PRESETS, check_classes,
                                       remap_records, select_top_k_classes)
 from aplt_mm.datasets.video_list import AnnotationError, VideoRecord
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / 'tools' / 'build_subset.py'
 
 # Train counts: class 1 is the most frequent, classes 2, 3, 4 tie at 6.

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import REPO_ROOT, run_dist_train, run_tool
-from test_train_tools import semi_options
+from conftest import semi_options
 
 HELPERS = osp.join(REPO_ROOT, 'tests', 'helpers')
 # The helpers first, then this checkout's aplt_mm where PYTHONPATH sets it.

@@ -11,7 +11,7 @@ import pytest
 from aplt_mm.datasets.splits import num_labeled, stratified_split
 from aplt_mm.datasets.video_list import VideoRecord, load_video_list
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / 'tools' / 'make_split.py'
 
 

@@ -10,6 +10,7 @@ from aplt_mm.clustering import (PAPER_OPTIONS, select_pseudo_labels,
                                 sinkhorn_potentials)
 from aplt_mm.labelers import ClusteringLabeler, OfflineFeatures, phase_report
 from aplt_mm.models.losses import margin_loss
+from conftest import REPO_ROOT
 
 
 def three_blobs(per_class=30, noise=0.05, seed=0):
@@ -223,8 +224,7 @@ def test_config_option_sets_are_the_documented_ones():
 
     from aplt_mm.clustering import RECOMMENDED_OPTIONS
     cfg = Config.fromfile(
-        osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs',
-                 '_base_', 'labelers.py'))
+        osp.join(REPO_ROOT, 'configs', '_base_', 'labelers.py'))
     paper = dict(cfg.paper_labeler)
     robust = dict(cfg.robust_labeler)
     assert paper.pop('type') == robust.pop('type') == 'ClusteringLabeler'

@@ -10,7 +10,7 @@ import sys
 import torch
 
 from conftest import REPO_ROOT, run_dist_train, run_tool
-from test_train_tools import FIXMATCH, semi_options
+from conftest import FIXMATCH, semi_options
 
 # Timing fields differ between runs by nature.
 TIMING = {'time', 'data_time', 'eta', 'memory'}

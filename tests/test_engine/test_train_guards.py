@@ -11,7 +11,7 @@ from aplt_mm.datasets import VideoListDataset
 from aplt_mm.engine.hooks.data_contract_hook import data_class_count
 from aplt_mm.engine.runtime import unknown_key_warnings
 from conftest import REPO_ROOT, run_tool, tiny_cfg_options
-from test_train_tools import FIXMATCH, SUPERVISED, semi_options
+from conftest import FIXMATCH, SUPERVISED, semi_options
 
 
 def supervised_options(data, work_dir, max_epochs=1):

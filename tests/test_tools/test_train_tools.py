@@ -1,24 +1,8 @@
 """FixMatch and labeled-only training through the user-facing tools."""
-import os.path as osp
-
 import torch
 
-from conftest import (REPO_ROOT, run_dist_train, run_tool,
-                      tiny_cfg_options)
-
-FIXMATCH = osp.join(REPO_ROOT, 'configs/fixmatch_r18_demo.py')
-SUPERVISED = osp.join(REPO_ROOT, 'configs/supervised_r18_demo.py')
-
-
-def semi_options(data, work_dir, max_epochs):
-    return tiny_cfg_options(data, work_dir, max_epochs) + [
-        f'train_dataloader.dataset.ann_file={data["labeled"]}',
-        f'train_dataloader.dataset.unlabeled_ann_file={data["unlabeled"]}',
-        f'model.recognizer.cls_head.num_classes={data["num_classes"]}',
-        'train_dataloader.sampler.labeled_batch_size=2',
-        'train_dataloader.sampler.unlabeled_ratio=2',
-        'train_dataloader.batch_size=6',
-    ]
+from conftest import (FIXMATCH, SUPERVISED, run_dist_train, run_tool,
+                      semi_options, tiny_cfg_options)
 
 
 def test_fixmatch_train_test_and_resume(tiny_data, tmp_path):

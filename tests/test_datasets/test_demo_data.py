@@ -11,7 +11,7 @@ import pytest
 from aplt_mm.skeleton import (DEMO_CLASSES, KINECT_V1_20, DemoDifficulty,
                               class_slug, generate_sequence, make_demo_dataset)
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 J = {name: i for i, name in enumerate(KINECT_V1_20.joint_names)}
 LEGS = [J[f'{p}_{s}'] for p in ('knee', 'ankle', 'foot') for s in 'ab']
 UPPER = [i for i in range(20) if i not in LEGS]
