@@ -8,7 +8,8 @@ _base_ = [
 
 model = dict(
     recognizer=dict(
-        backbone=dict(pretrained=None), cls_head=dict(num_classes=20)),
+        backbone=dict(pretrained=None),
+        cls_head=dict(num_classes={{_base_.num_classes}})),
     prototype_head=dict(num_classes=20))
 default_hooks = dict(logger=dict(interval=10))
 custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=10, interval=5)]
