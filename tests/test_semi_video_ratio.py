@@ -106,3 +106,21 @@ def test_ratio_errors_name_the_list_and_options(tiny_data, train_list):
     with pytest.raises(ValueError, match='ratio=1 means fully supervised'):
         build(tiny_data, ann_file=train_list, label_ratio=1.0)
 
+
+
+def test_log_analysis_counts_the_drawn_unlabeled_part(tiny_data, train_list,
+                                                      tmp_path):
+    from aplt_mm.analysis.logs import num_unlabeled_clips
+    out = tmp_path / 'split'
+    make_split_main()(['--ann', train_list, '--ratio', '0.25', '--seed', '2',
+                       '--out-dir', str(out)])
+    for dataset_type, expected in (('SemiVideoDataset',
+                                    len(read_lines(out / 'unlabeled.txt'))),
+                                   ('VideoListDataset', None)):
+        vis = tmp_path / dataset_type / '20250101_000000' / 'vis_data'
+        vis.mkdir(parents=True)
+        (vis / 'scalars.json').write_text('')
+        (vis / 'config.py').write_text(
+            f'train_dataloader = dict(dataset=dict(type={dataset_type!r}, '
+            f'ann_file={train_list!r}, label_ratio=0.25, split_seed=2))\n')
+        assert num_unlabeled_clips(str(tmp_path / dataset_type)) == expected

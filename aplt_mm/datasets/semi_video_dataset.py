@@ -141,3 +141,19 @@ class SemiVideoDataset(VideoListDataset):
             labeled_name=self.labeled_source,
             unlabeled_name=self.unlabeled_source,
             num_classes=self.num_classes)
+
+
+def is_semi_video_dataset(dataset_cfg: dict) -> bool:
+    """Whether a dataset config builds a :class:`SemiVideoDataset` (or a
+    subclass): a training set with an unlabeled part, given as a list or
+    drawn by ``label_ratio``.
+
+    Tools that read configs (the benchmark planner, the log analysis) use
+    it to tell a semi-supervised training set from a labeled-only one,
+    which may also carry ``label_ratio`` (:class:`VideoListDataset` keeps
+    the labeled part).
+    """
+    cls = dataset_cfg.get('type')
+    if isinstance(cls, str):
+        cls = DATASETS.get(cls)
+    return isinstance(cls, type) and issubclass(cls, SemiVideoDataset)
