@@ -60,8 +60,8 @@ def test_parts_are_make_splits_lists(tiny_data, train_list, tmp_path, ratio,
         min_per_class=min_per_class)
     labeled = read_lines(tmp_path / 'labeled.txt')
     unlabeled = read_lines(tmp_path / 'unlabeled.txt')
-    assert (dataset.num_labeled, dataset.num_unlabeled) == (len(labeled),
-                                                             len(unlabeled))
+    assert (dataset.num_labeled, dataset.num_unlabeled) == (
+        len(labeled), len(unlabeled))
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     videos = tiny_data['videos']
     assert [(i['filename'], i['label']) for i in infos[:len(labeled)]] == \
@@ -105,7 +105,6 @@ def test_ratio_errors_name_the_list_and_options(tiny_data, train_list):
         build(tiny_data, ann_file=train_list, label_ratio=0.05)
     with pytest.raises(ValueError, match='ratio=1 means fully supervised'):
         build(tiny_data, ann_file=train_list, label_ratio=1.0)
-
 
 
 def test_log_analysis_counts_the_drawn_unlabeled_part(tiny_data, train_list,

@@ -1,7 +1,6 @@
 """A video-list dataset that fails early and clearly on bad input."""
 import os.path as osp
-from typing import (Callable, Dict, List, Optional, Sequence, Tuple,
-                    Union)
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS

@@ -6,8 +6,8 @@
 #   ann_file_train   the full labeled training list (`<path> <label>`)
 #   ann_file_val     validation list
 #   ann_file_test    test list
-#   num_classes      number of classes; the model's cls_head takes it
-#                    ({{_base_.num_classes}})
+#   num_classes      number of classes; a config combining a model with
+#                    the dataset passes it to the model's cls_head
 #   label_ratio      labeled fraction of every class of ann_file_train,
 #                    drawn at load time with tools/make_split.py's rule
 # and fills them into the loaders (the loaders here are built before a
