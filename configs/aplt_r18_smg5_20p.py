@@ -1,25 +1,12 @@
 # APLT on SMG-5 (5 classes, see tools/build_subset.py) with 20% of the
-# training clips labeled; otherwise the MA-12 settings. Data under
-# data/smg5/ in the MA-12 layout (docs/data_preparation.md).
-_base_ = ['./aplt_r18_ma12_50p.py']
+# training clips labeled; otherwise the MA-12 settings. Data, classes and
+# ratio: _base_/datasets/smg5_semi.py (docs/data_preparation.md).
+_base_ = [
+    '_base_/models/aplt_tsn_r18.py', '_base_/datasets/smg5_semi.py',
+    '_base_/schedules/sgd_cosine_55e.py', '_base_/default_runtime.py'
+]
 
-data_root = 'data/smg5/videos'
-num_classes = 5
+num_classes = {{_base_.num_classes}}  # SMG-5's, from its dataset base
 model = dict(
     recognizer=dict(cls_head=dict(num_classes=num_classes)))
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/smg5/splits/20p/labeled.txt',
-        unlabeled_ann_file='data/smg5/splits/20p/unlabeled.txt',
-        data_prefix=dict(video=data_root),
-        num_classes=num_classes))
-val_dataloader = dict(
-    dataset=dict(
-        ann_file='data/smg5/smg5_val.txt',
-        data_prefix=dict(video=data_root),
-        num_classes=num_classes))
-test_dataloader = dict(
-    dataset=dict(
-        ann_file='data/smg5/smg5_test.txt',
-        data_prefix=dict(video=data_root),
-        num_classes=num_classes))
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=15, interval=10)]

@@ -1,4 +1,5 @@
-# APLT with a ResNet-50 backbone on MA-12, 50% labels (Table 1, right).
+# APLT with a ResNet-50 backbone on MA-12, 50% labels (Table 1, right);
+# other ratios: --cfg-options train_dataloader.dataset.label_ratio=0.25
 _base_ = ['./aplt_r18_ma12_50p.py']
 
 model = dict(

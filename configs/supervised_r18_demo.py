@@ -1,4 +1,5 @@
-# Labeled-only baseline on the demo dataset (25% labels), from scratch.
+# Labeled-only baseline on the demo dataset (25% labels), from scratch:
+# the labeled part of the semi-supervised configs' split.
 _base_ = [
     '_base_/models/tsn_r18.py', '_base_/datasets/demo_semi.py',
     '_base_/schedules/demo_sgd_cosine.py', '_base_/default_runtime.py'
@@ -7,14 +8,9 @@ _base_ = [
 model = dict(backbone=dict(pretrained=None))
 default_hooks = dict(logger=dict(interval=10))
 train_dataloader = dict(
-    _delete_=True,
     batch_size={{_base_.labeled_batch_size}},
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(_delete_=True, type='DefaultSampler', shuffle=True),
+    batch_sampler=None,  # plain batches of labeled clips
+    # The dataset base's list, label_ratio and split_seed: its labeled part.
     dataset=dict(
-        type='VideoListDataset',
-        ann_file={{_base_.ann_file_labeled}},
-        data_prefix=dict(video={{_base_.data_root}}),
-        num_classes={{_base_.num_classes}},
-        pipeline={{_base_.labeled_train_pipeline}}))
+        type='VideoListDataset', pipeline={{_base_.labeled_train_pipeline}}))

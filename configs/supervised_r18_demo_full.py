@@ -2,4 +2,5 @@
 # labeled.
 _base_ = ['./supervised_r18_demo.py']
 
-train_dataloader = dict(dataset=dict(ann_file='data/demo/train.txt'))
+# The whole training list: no labeled part drawn.
+train_dataloader = dict(dataset=dict(label_ratio=None))

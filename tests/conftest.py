@@ -69,6 +69,9 @@ def tiny_cfg_options(data, work_dir, max_epochs=1):
     """--cfg-options pointing a demo config at ``tiny_data``, shrunk."""
     opts = [
         f'work_dir={work_dir}',
+        # The tests' train lists are given as they are (tiny_data's labeled
+        # and unlabeled lists): no labeled part drawn by the configs' ratio.
+        'train_dataloader.dataset.label_ratio=None',
         f'train_dataloader.dataset.data_prefix.video={data["videos"]}',
         f'train_dataloader.dataset.num_classes={data["num_classes"]}',
         'train_dataloader.num_workers=0',

@@ -2,7 +2,8 @@
 # Train and evaluate a method on the built-in demo dataset, end to end:
 #   bash tools/run_demo.sh [CONFIG] [train.py args]
 # CONFIG defaults to configs/aplt_r18_demo.py. The dataset is generated
-# under data/demo (once) and split 25% labeled / 75% unlabeled (seed 0).
+# under data/demo (once); the configs label 25% of every class of
+# train.txt at load time (label_ratio, seed 0), the rest is unlabeled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${1:-configs/aplt_r18_demo.py}
@@ -14,10 +15,6 @@ WORK_DIR=${WORK_DIR:-work_dirs/${NAME}}
 
 if [ ! -f data/demo/test.txt ]; then
     python tools/make_demo_data.py --out data/demo
-fi
-if [ ! -f data/demo/splits/25p/labeled.txt ]; then
-    python tools/make_split.py --ann data/demo/train.txt --ratio 0.25 \
-        --seed 0 --out-dir data/demo/splits/25p
 fi
 python tools/train.py "${CONFIG}" --work-dir "${WORK_DIR}" "${@:2}"
 CHECKPOINT=$(cat "${WORK_DIR}/last_checkpoint")

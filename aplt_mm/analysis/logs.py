@@ -252,14 +252,33 @@ def count_clips(path: str) -> int:
     return len(load_video_list(path))
 
 
+def _drawn_unlabeled_clips(dataset: Dict[str, Any]) -> Optional[int]:
+    """Size of the unlabeled part a ``SemiVideoDataset`` config draws from
+    its ``ann_file`` by ``label_ratio``; None for other configs or a
+    missing list."""
+    ann, ratio = dataset.get('ann_file'), dataset.get('label_ratio')
+    if ratio is None or not (ann and osp.isfile(ann)):
+        return None
+    # Imported here: the rest of the module reads logs without torch.
+    from ..datasets import is_semi_video_dataset
+    from ..datasets.splits import stratified_split
+    if not is_semi_video_dataset(dataset):
+        return None  # a labeled-only run keeps the labeled part
+    _, unlabeled = stratified_split(
+        load_video_list(ann), ratio, dataset.get('split_seed', 0),
+        dataset.get('min_per_class', 0))
+    return len(unlabeled)
+
+
 def num_unlabeled_clips(work_dir: str,
                         phases: Sequence[Record] = ()) -> Optional[int]:
     """Size of a run's unlabeled list.
 
     Read from the config the run dumped (``vis_data/config.py``:
-    ``train_dataloader.dataset.unlabeled_ann_file``, relative paths taken
-    from the current directory), else from an offline phase
-    (``num_kept / coverage``).
+    ``train_dataloader.dataset.unlabeled_ann_file``, or the unlabeled part
+    of its ``ann_file`` a ``SemiVideoDataset`` draws by ``label_ratio``;
+    relative paths taken from the current directory), else from an
+    offline phase (``num_kept / coverage``).
 
     Args:
         work_dir (str): The run's work dir.
@@ -278,6 +297,9 @@ def num_unlabeled_clips(work_dir: str,
         ann = dataset.get('unlabeled_ann_file')
         if ann and osp.isfile(ann):
             return count_clips(ann)
+        drawn = _drawn_unlabeled_clips(dataset)
+        if drawn is not None:
+            return drawn
         break
     for phase in phases:
         if phase.get('num_kept') and phase.get('coverage'):

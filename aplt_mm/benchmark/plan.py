@@ -1,10 +1,13 @@
 """Plan a benchmark: which runs, on which data, for how many steps.
 
 A run is one config trained at one label ratio with one seed. Its data
-comes from ``--cfg-options`` templates (``split_options``) filled with the
-run's ``{ratio}``, ``{seed}``, ``{pct}`` and ``{split}`` (the split dir
-:func:`split_command` writes), so a list-based video config and a config
-that declares its ratio and seed as options are driven alike.
+comes either from the lists ``make_split.py`` writes into the run's split
+dir (``--data-root``: the config's ``label_ratio``, if it has one, is set
+to None so the lists are read as they are), or from ``--cfg-options``
+templates (``split_options``) filled with the run's ``{ratio}``,
+``{seed}``, ``{pct}`` and ``{split}`` (the split dir :func:`split_command`
+writes), e.g. ``train_dataloader.dataset.label_ratio={ratio}`` for a
+config that draws its split at load time.
 
 Equal budgets: every run of a ratio trains for about ``steps`` optimizer
 steps. A config's iterations per epoch depend on its data and sampler
@@ -268,14 +271,17 @@ NO_VAL = {
     'default_hooks.checkpoint.save_best': None
 }
 
-#: Options of list-based configs: the lists ``make_split.py`` writes into
+#: Options of list-based runs: the lists ``make_split.py`` writes into
 #: ``{split}``; the reference trains on the training list, or on
-#: ``{split}/train.txt`` (what is left after carving ``val.txt``).
+#: ``{split}/train.txt`` (what is left after carving ``val.txt``). A
+#: config that draws its split by ``label_ratio`` also gets
+#: :data:`NO_RATIO`, so it reads these lists as they are.
 LIST_OPTIONS = ('train_dataloader.dataset.ann_file={split}/labeled.txt',
                 'train_dataloader.dataset.unlabeled_ann_file='
                 '{split}/unlabeled.txt')
 REFERENCE_LIST_OPTIONS = ('train_dataloader.dataset.ann_file='
                           '{split}/train.txt', )
+NO_RATIO = {'train_dataloader.dataset.label_ratio': 'None'}
 
 
 def matrix(methods: Sequence[Method], reference: Optional[Method],
@@ -307,9 +313,12 @@ def matrix(methods: Sequence[Method], reference: Optional[Method],
 
 
 def is_semi(method: Method) -> bool:
-    """Whether the config trains on an unlabeled list too (the data
-    contract of ``SemiVideoDataset``: ``unlabeled_ann_file``)."""
-    return 'unlabeled_ann_file' in method.cfg.train_dataloader.dataset
+    """Whether the config trains on unlabeled clips too: its train dataset
+    names an ``unlabeled_ann_file`` or is a ``SemiVideoDataset`` (which
+    may draw the unlabeled part by ``label_ratio`` instead)."""
+    from aplt_mm.datasets import is_semi_video_dataset
+    dataset = method.cfg.train_dataloader.dataset
+    return 'unlabeled_ann_file' in dataset or is_semi_video_dataset(dataset)
 
 
 def data_options(run: Run, args: Any) -> Dict[str, Any]:
@@ -325,6 +334,8 @@ def data_options(run: Run, args: Any) -> Dict[str, Any]:
             templates = REFERENCE_LIST_OPTIONS if run.reference else \
                 LIST_OPTIONS[:1 + is_semi(run.method)]
             options.update(fill(templates, **values))
+        if 'label_ratio' in run.method.cfg.train_dataloader.dataset:
+            options.update(NO_RATIO)  # the lists are the split
         for split in ('train', 'val', 'test'):
             options[f'{split}_dataloader.dataset.data_prefix.video'] = \
                 args.video_prefix

@@ -59,9 +59,11 @@ def list_fingerprint(dataset) -> int:
 
 
 def unlabeled_list_name(dataset) -> str:
-    """How error messages name the unlabeled list: its file
-    (``unlabeled_ann_file``), else the pose pickle and split it comes
-    from, else the dataset's type."""
+    """How error messages name the unlabeled list: the dataset's own name
+    for it (``unlabeled_source``), its file (``unlabeled_ann_file``), else
+    the pose pickle and split it comes from, else the dataset's type."""
+    if getattr(dataset, 'unlabeled_source', None):
+        return str(dataset.unlabeled_source)
     if getattr(dataset, 'unlabeled_ann_file', None):
         return str(dataset.unlabeled_ann_file)
     ann_file = getattr(dataset, 'ann_file', None)

@@ -1,10 +1,11 @@
 """A video-list dataset that fails early and clearly on bad input."""
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Sequence, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
 
+from .splits import stratified_split
 from .video_list import VideoRecord, load_video_list
 
 # How many missing files an error message lists before summarising.
@@ -49,6 +50,13 @@ class VideoListDataset(VideoDataset):
     - a clip that fails to decode raises :class:`VideoReadError` naming the
       file instead of a bare decoder traceback.
 
+    With ``label_ratio``, only the labeled part of the list is kept: the
+    clips :class:`SemiVideoDataset` (and ``tools/make_split.py``) label
+    with the same ``label_ratio``, ``split_seed`` and ``min_per_class``, in
+    the list's order. A labeled-only baseline then trains on the labeled
+    part of the semi-supervised runs' split, and the ratio is a config
+    option (``--cfg-options train_dataloader.dataset.label_ratio=0.25``).
+
     Args:
         ann_file (str): Annotation list.
         pipeline (list): Data transforms.
@@ -56,6 +64,14 @@ class VideoListDataset(VideoDataset):
             against it when given.
         check_files (bool): Check that all videos exist when the list is
             loaded. Defaults to True.
+        label_ratio (float, optional): Keep this stratified fraction of each
+            class (``floor(r * n_c + 0.5)`` clips, see
+            :func:`~aplt_mm.datasets.splits.stratified_split`), in (0, 1).
+            None (default) keeps the whole list.
+        split_seed (int): Seed of that draw. Defaults to 0.
+        min_per_class (int): Least labeled clips of a class (all of a
+            smaller class); ``make_split.py --min-per-class``. Defaults
+            to 0.
         **kwargs: Other arguments of ``VideoDataset``.
     """
 
@@ -64,11 +80,17 @@ class VideoListDataset(VideoDataset):
                  pipeline: List[Union[Dict, Callable]],
                  num_classes: Optional[int] = None,
                  check_files: bool = True,
+                 label_ratio: Optional[float] = None,
+                 split_seed: int = 0,
+                 min_per_class: int = 0,
                  **kwargs) -> None:
         if kwargs.get('multi_class', False):
             raise ValueError(f'{type(self).__name__} supports single-label '
                              'lists only (multi_class=False).')
         self.check_files = check_files
+        self.label_ratio = label_ratio
+        self.split_seed = split_seed
+        self.min_per_class = min_per_class
         super().__init__(
             ann_file, pipeline=pipeline, num_classes=num_classes, **kwargs)
 
@@ -90,8 +112,27 @@ class VideoListDataset(VideoDataset):
             filename=osp.join(self.video_root, record.filename),
             label=record.label)
 
+    def _ratio_split(
+        self, records: Sequence[VideoRecord]
+    ) -> Tuple[List[VideoRecord], List[VideoRecord]]:
+        """The labeled and unlabeled part of ``records`` by
+        ``label_ratio`` / ``split_seed`` / ``min_per_class``: the rule and
+        the code of ``tools/make_split.py``, so the parts are its
+        ``labeled.txt`` and ``unlabeled.txt``."""
+        try:
+            return stratified_split(records, self.label_ratio,
+                                    self.split_seed, self.min_per_class)
+        except ValueError as e:
+            raise ValueError(
+                f'{self.ann_file}: label_ratio={self.label_ratio!r}, '
+                f'split_seed={self.split_seed!r}, min_per_class='
+                f'{self.min_per_class!r}: {e}') from None
+
     def load_data_list(self) -> List[dict]:
-        return [self._info(r) for r in self._load_records(self.ann_file)]
+        records = self._load_records(self.ann_file)
+        if self.label_ratio is not None:
+            records, _ = self._ratio_split(records)
+        return [self._info(r) for r in records]
 
     def prepare_data(self, idx: int):
         try:

@@ -8,5 +8,6 @@ _base_ = [
 
 model = dict(
     recognizer=dict(
-        backbone=dict(pretrained=None), cls_head=dict(num_classes=20)))
+        backbone=dict(pretrained=None),
+        cls_head=dict(num_classes={{_base_.num_classes}})))
 default_hooks = dict(logger=dict(interval=10))

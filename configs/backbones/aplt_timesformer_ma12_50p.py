@@ -25,7 +25,7 @@ model = dict(
             norm_cfg=dict(type='LN', eps=1e-6)),
         cls_head=dict(
             type='TimeSformerHead',
-            num_classes=12,
+            num_classes={{_base_.num_classes}},
             in_channels=768,
             average_clips='prob')),
     data_preprocessor=dict(

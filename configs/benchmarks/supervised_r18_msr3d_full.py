@@ -3,5 +3,5 @@
 # --val-ratio leaves after carving val.txt).
 _base_ = ['./supervised_r18_msr3d_25p.py']
 
-train_dataloader = dict(
-    dataset=dict(ann_file='data/msr3d/splits/25p/train.txt'))
+# The dataset base's training list, without drawing a labeled part.
+train_dataloader = dict(dataset=dict(label_ratio=None))

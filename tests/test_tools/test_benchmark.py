@@ -297,3 +297,28 @@ def test_split_options_for_configs_that_take_ratio_and_seed():
     args.split_options = ['train_dataloader.dataset.label_ratio={rate}']
     with pytest.raises(BenchmarkError, match="unknown field 'rate'"):
         data_options(run, args)
+
+
+def test_list_runs_of_ratio_configs_read_the_lists_as_they_are():
+    """A video config that draws its split by label_ratio gets
+    make_split's lists with label_ratio=None, so it is not split twice."""
+    import argparse
+
+    from aplt_mm.benchmark.plan import (data_options, is_semi, load_method,
+                                        matrix, resolved)
+    semi, supervised = (load_method(osp.join(REPO_ROOT, 'configs', name))
+                        for name in ('fixmatch_r18_demo.py',
+                                     'supervised_r18_demo.py'))
+    assert is_semi(semi) and not is_semi(supervised)
+    args = argparse.Namespace(
+        train_list='train.txt', test_list='test.txt', val_list=None,
+        val_ratio=None, video_prefix='videos', no_val=False, split_options=[])
+    for method, lists in ((semi, ('labeled', 'unlabeled')),
+                          (supervised, ('labeled', ))):
+        run = matrix([method], None, [0.25], [1], 'out')[0]
+        dataset = resolved(method.cfg,
+                           data_options(run, args)).train_dataloader.dataset
+        assert dataset.label_ratio is None
+        assert dataset.ann_file == osp.join(run.split_dir, 'labeled.txt')
+        assert dataset.get('unlabeled_ann_file') == (osp.join(
+            run.split_dir, 'unlabeled.txt') if len(lists) == 2 else None)

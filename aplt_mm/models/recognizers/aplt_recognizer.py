@@ -7,7 +7,8 @@ from mmengine.logging import print_log
 from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
-from ...datasets.unlabeled_list import list_fingerprint
+from ...datasets.unlabeled_list import (list_fingerprint,
+                                        unlabeled_list_name)
 from ...utils import check_keys, take_stored_shape
 from ..losses import margin_loss, masked_cross_entropy
 from ..utils import (SemiBatch, check_finite_losses, split_semi_batch,
@@ -250,7 +251,7 @@ class APLTRecognizer(SemiRecognizer):
                 f'another unlabeled list ({len(self.offline_labels)} clips, '
                 f'fingerprint {int(self.offline_list_fingerprint)}); the '
                 'train dataset\'s unlabeled list '
-                f'({getattr(dataset, "unlabeled_ann_file", "")}) has '
+                f'({unlabeled_list_name(dataset)}) has '
                 f'{dataset.num_unlabeled} clips, fingerprint '
                 f'{fingerprint}. Resume with the list the run '
                 'started with, or start a new run.')

@@ -22,11 +22,7 @@ format_3d = [dict(type='FormatShape', input_format='NCTHW')]
 train_pipeline = decode + [
     dict(type='MultiView', weak=weak_ops + format_3d,
          strong=strong_ops + format_3d),
-    dict(
-        type='PackActionInputs',
-        collect_keys=('weak', 'strong'),
-        meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
-                   'true_label', 'num_unlabeled')),
+    {{_base_.pack_semi}},
 ]
 labeled_train_pipeline = decode + weak_ops + format_3d + [
     dict(type='PackActionInputs')

@@ -3,21 +3,24 @@
 # subjects train, even test). Validation uses clips carved from the
 # training subjects, never the test list. Layout under data/msr3d/:
 # videos/{train,test}/*.mp4, {train,test}.txt, classes.txt and
-# splits/<ratio>/{labeled,unlabeled,val}.txt, written by
+# splits/25p/{train,val}.txt, written by
 #   tools/make_split.py --ann data/msr3d/train.txt --ratio 0.25 \
 #       --val-ratio 0.1 --seed 0 --out-dir data/msr3d/splits/25p
-# (val.txt: 10% of each class; the same clips for every ratio of a seed).
+# (val.txt: 10% of each class, train.txt: the rest; the same clips for
+# every --ratio of seed 0). The labeled part is label_ratio of every class
+# of that train.txt, drawn at load time with make_split.py's rule and
+# split_seed 0: the clips it writes to labeled.txt at that --ratio.
 # The demo's settings, but 8 frames per clip: the actions span 13-196
 # frames, so 8 segments keep their temporal order readable where the
 # demo's 4 suffice.
 _base_ = ['./demo_semi.py']
 
 data_root = 'data/msr3d'
-ann_file_labeled = 'data/msr3d/splits/25p/labeled.txt'
-ann_file_unlabeled = 'data/msr3d/splits/25p/unlabeled.txt'
+ann_file_train = 'data/msr3d/splits/25p/train.txt'
 ann_file_val = 'data/msr3d/splits/25p/val.txt'
 ann_file_test = 'data/msr3d/test.txt'
 num_classes = 20
+label_ratio = 0.25
 
 decode = [
     dict(type='DecordInit', io_backend='disk'),
@@ -38,11 +41,7 @@ format_2d = [dict(type='FormatShape', input_format='NCHW')]
 train_pipeline = decode + [
     dict(type='MultiView', weak=weak_ops + format_2d,
          strong=strong_ops + format_2d),
-    dict(
-        type='PackActionInputs',
-        collect_keys=('weak', 'strong'),
-        meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
-                   'true_label', 'num_unlabeled')),
+    {{_base_.pack_semi}},
 ]
 labeled_train_pipeline = decode + weak_ops + format_2d + [
     dict(type='PackActionInputs')
@@ -64,8 +63,8 @@ test_pipeline = [
 
 train_dataloader = dict(
     dataset=dict(
-        ann_file=ann_file_labeled,
-        unlabeled_ann_file=ann_file_unlabeled,
+        ann_file=ann_file_train,
+        label_ratio=label_ratio,
         data_prefix=dict(video=data_root),
         num_classes=num_classes,
         pipeline=train_pipeline))

@@ -8,6 +8,8 @@ model = dict(
         norm_eval=False),
     cls_head=dict(
         type='TSNHead',
+        # MA-12's (and the demo's); a config on another dataset passes
+        # its dataset base's (the base's `num_classes` variable).
         num_classes=12,
         in_channels=512,
         spatial_type='avg',

@@ -1,7 +1,0 @@
-# APLT on MA-12 with 10% of the training clips labeled.
-_base_ = ['./aplt_r18_ma12_50p.py']
-
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/ma12/splits/10p/labeled.txt',
-        unlabeled_ann_file='data/ma12/splits/10p/unlabeled.txt'))

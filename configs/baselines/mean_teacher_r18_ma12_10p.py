@@ -1,8 +1,0 @@
-# Mean Teacher (Tarvainen & Valpola 2017) on MA-12 with 10% of the training
-# clips labeled.
-_base_ = ['./mean_teacher_r18_ma12_50p.py']
-
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/ma12/splits/10p/labeled.txt',
-        unlabeled_ann_file='data/ma12/splits/10p/unlabeled.txt'))
