@@ -8,7 +8,14 @@ import sys
 import cv2
 import numpy as np
 import pytest
+import torch
 from mmengine.registry import init_default_scope
+
+# pytest-xdist runs one worker per core: one thread each, and the tools
+# they start inherit it, so workers do not fight over the cores.
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    os.environ['OMP_NUM_THREADS'] = '1'
+    torch.set_num_threads(1)
 
 # Components built outside a Runner resolve names in mmaction's registries,
 # as they do inside one (configs set default_scope = 'mmaction').

@@ -13,6 +13,9 @@ from aplt_mm.engine.runtime import unknown_key_warnings
 from conftest import REPO_ROOT, run_tool, tiny_cfg_options
 from conftest import FIXMATCH, SUPERVISED, semi_options
 
+# Its module fixture trains once: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group('train_guards')
+
 
 def supervised_options(data, work_dir, max_epochs=1):
     return tiny_cfg_options(data, work_dir, max_epochs) + [

@@ -12,6 +12,9 @@ from aplt_mm.analysis.report import accuracy_table, summarize
 from aplt_mm.benchmark.plan import schedule_options
 from conftest import REPO_ROOT, run_tool
 
+# Its module fixture trains once: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group('benchmark')
+
 TOOL = osp.join(REPO_ROOT, 'tools', 'benchmark.py')
 CLASSES = ['nod', 'shake', 'tilt']
 SMALL = """

@@ -10,6 +10,9 @@ from mmengine.dataset import Compose, pseudo_collate
 
 from conftest import REPO_ROOT, run_tool, tiny_cfg_options
 
+# Its module fixture trains once: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group('infer')
+
 TOOL = osp.join(REPO_ROOT, 'tools', 'infer.py')
 APLT = osp.join(REPO_ROOT, 'configs', 'aplt_r18_demo.py')
 CLASSES = ['nod', 'shake', 'tilt']
