@@ -4,6 +4,8 @@
 # drawn from the training split at load time: `label_ratio` of every class
 # (tools/make_split.py's rule) with `split_seed`; a run sets them with
 # --cfg-options train_dataloader.dataset.label_ratio=0.5 ...split_seed=1.
+_base_ = ['./pose_semi.py']
+
 ann_file = 'data/msr3d_pose/msr3d.pkl'
 train_split = 'xsub_train'
 val_split = 'xsub_val'
@@ -21,8 +23,6 @@ graph_layout = dict(
 # Limbs for RandomJointDropout: arm a, arm b, leg a, leg b.
 limbs = [[7, 9, 11], [8, 10, 12], [13, 15, 17], [14, 16, 18]]
 
-labeled_batch_size = 8
-unlabeled_ratio = 2
 clip_len = 24
 
 # "Decoding": centre on the head of the first frame, turn the body upright
@@ -68,48 +68,26 @@ test_pipeline = decode + [
     dict(type='PackActionInputs'),
 ]
 
+# CPU-sized: one loader worker each.
 train_dataloader = dict(
-    batch_size=labeled_batch_size * (1 + unlabeled_ratio),
     num_workers=1,
-    persistent_workers=True,
-    sampler=dict(
-        type='SemiSupervisedSampler',
-        labeled_batch_size=labeled_batch_size,
-        unlabeled_ratio=unlabeled_ratio),
-    # Cuts batches at the sampler's labeled/unlabeled blocks and refuses a
-    # batch_size other than labeled_batch_size * (1 + unlabeled_ratio).
-    batch_sampler=dict(type='SemiSupervisedBatchSampler'),
     dataset=dict(
-        type='SemiPoseDataset',
         ann_file=ann_file,
         split=train_split,
         label_ratio=label_ratio,
-        split_seed=0,
         num_classes=num_classes,
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=32,
     num_workers=1,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='PoseListDataset',
         ann_file=ann_file,
         split=val_split,
         num_classes=num_classes,
-        pipeline=test_pipeline,
-        test_mode=True))
+        pipeline=test_pipeline))
 test_dataloader = dict(
-    batch_size=32,
     num_workers=1,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='PoseListDataset',
         ann_file=ann_file,
         split=test_split,
         num_classes=num_classes,
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='MicroActionMetric')
-test_evaluator = val_evaluator
+        pipeline=test_pipeline))

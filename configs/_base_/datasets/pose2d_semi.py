@@ -1,11 +1,11 @@
 # 2-D skeletons from a pose estimator (OpenPose, COCO keypoints) as a pose
 # pickle: `keypoint` [M, T, V, 2] in pixels, `keypoint_score` [M, T, V] and
 # `img_shape` (h, w) per clip, as MMAction2's pose extraction writes them.
-# The pipelines and loaders; a dataset config (configs/skeleton/_base_/
-# stgcn_{ma12,imigue11}.py) sets the file, split names, classes, ratio and
-# graph layout; see docs/data_preparation.md.
-labeled_batch_size = 8
-unlabeled_ratio = 2
+# The pipelines (the loaders are pose_semi.py's); a dataset config
+# (configs/skeleton/_base_/stgcn_{ma12,imigue11}.py) sets the file, split
+# names, classes, ratio and graph layout; see docs/data_preparation.md.
+_base_ = ['./pose_semi.py']
+
 clip_len = 24
 num_person = 1
 
@@ -48,38 +48,6 @@ test_pipeline = decode + [
     dict(type='PackActionInputs'),
 ]
 
-train_dataloader = dict(
-    batch_size=labeled_batch_size * (1 + unlabeled_ratio),
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(
-        type='SemiSupervisedSampler',
-        labeled_batch_size=labeled_batch_size,
-        unlabeled_ratio=unlabeled_ratio),
-    # Cuts batches at the sampler's labeled/unlabeled blocks and refuses a
-    # batch_size other than labeled_batch_size * (1 + unlabeled_ratio).
-    batch_sampler=dict(type='SemiSupervisedBatchSampler'),
-    dataset=dict(
-        type='SemiPoseDataset',
-        split_seed=0,
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='PoseListDataset',
-        pipeline=test_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='PoseListDataset',
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='MicroActionMetric')
-test_evaluator = val_evaluator
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
