@@ -1,6 +1,7 @@
-"""Model outputs for a list of clips, sharded over ranks, in list order."""
+"""Step 1 of an offline phase: model outputs of the train clips, sharded
+over ranks, gathered in list order."""
 import copy
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import torch
 from mmengine.dataset import Compose
@@ -10,6 +11,7 @@ from mmengine.utils import ProgressBar
 from mmaction.registry import TRANSFORMS
 
 from ..datasets import VideoReadError
+from ..labelers import OfflineFeatures
 from ..utils import gather_by_index
 
 
@@ -79,3 +81,53 @@ def extract_outputs(model, infos: Sequence[dict], pipeline: List[dict],
         if vals else None
         for key, vals in outputs.items()
     }
+
+
+def strong_view_pipeline(train_pipeline: List[dict]) -> List[dict]:
+    """Decode ops of a multi-view train pipeline + its ``strong`` view."""
+    for i, transform in enumerate(train_pipeline):
+        if transform.get('type') == 'MultiView' and 'strong' in transform:
+            return list(train_pipeline[:i]) + list(transform['strong']) + [
+                dict(type='PackActionInputs')
+            ]
+    raise ValueError(
+        'APLTOfflineHook could not find MultiView(strong=...) in the train '
+        'pipeline for the labeled-augmentation copies: set its '
+        "strong_pipeline, or model.offline_labeler.labeled_aug='off'.")
+
+
+def extract_offline_features(model,
+                             dataset,
+                             feature_pipeline: List[dict],
+                             strong_pipeline: Optional[List[dict]],
+                             copies: int,
+                             batch_size: int = 16,
+                             num_workers: int = 2,
+                             logger=None) -> OfflineFeatures:
+    """What an offline labeler reads: pooled features (and parametric
+    logits) of the clean labeled and unlabeled clips of a semi-supervised
+    ``dataset`` (labeled first), and ``copies`` strong views of every
+    labeled clip; in eval mode, identical on every rank."""
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    labeled = infos[:dataset.num_labeled]
+    labels = torch.tensor([info['label'] for info in labeled])
+    loader = dict(batch_size=batch_size, num_workers=num_workers)
+    was_training = model.training
+    model.eval()
+    try:
+        lab, unl = (extract_outputs(model, part, feature_pipeline,
+                                    logger=logger, **loader)
+                    for part in (labeled, infos[dataset.num_labeled:]))
+        aug = [
+            extract_outputs(model, labeled, strong_pipeline,
+                            **loader)['features'] for _ in range(copies)
+        ]
+    finally:
+        model.train(was_training)
+    return OfflineFeatures(
+        labeled=lab['features'],
+        labels=labels,
+        augmented=torch.cat(aug) if aug else None,
+        augmented_labels=labels.repeat(copies),
+        unlabeled=unl['features'],
+        unlabeled_logits=unl['logits'])

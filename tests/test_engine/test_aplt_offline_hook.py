@@ -15,7 +15,7 @@ from tensorboard.backend.event_processing.event_accumulator import \
 from aplt_mm.datasets import VideoReadError
 from aplt_mm.engine import APLTOfflineHook
 from aplt_mm.engine.extraction import ClipList
-from aplt_mm.engine.hooks.aplt_offline_hook import strong_view_pipeline
+from aplt_mm.engine.extraction import strong_view_pipeline
 from conftest import (REPO_ROOT, run_dist_train, run_tool,
                       tiny_cfg_options)
 

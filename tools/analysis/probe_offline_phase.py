@@ -35,9 +35,8 @@ if importlib.util.find_spec('aplt_mm') is None:
 
 from aplt_mm.clustering import (PAPER_OPTIONS,  # noqa: E402
                                 RECOMMENDED_OPTIONS)
-from aplt_mm.engine.extraction import extract_outputs  # noqa: E402
-from aplt_mm.engine.hooks.aplt_offline_hook import \
-    strong_view_pipeline  # noqa: E402
+from aplt_mm.engine.extraction import (  # noqa: E402
+    extract_offline_features, strong_view_pipeline)
 from aplt_mm.engine.runtime import import_custom_modules  # noqa: E402
 from aplt_mm.labelers import (ClusteringLabeler,  # noqa: E402
                               OfflineFeatures, phase_report)
@@ -76,23 +75,15 @@ def extract(cfg: Config, checkpoint: str) -> Tuple[OfflineFeatures, torch.
                     logger='silent')
     model.eval()
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
-    labeled = infos[:dataset.num_labeled]
     test = cfg.get('test_dataloader') or cfg.get('val_dataloader')
-    loader = dict(batch_size=16, num_workers=2)
-    lab = extract_outputs(model, labeled, test.dataset.pipeline, **loader)
-    unl = extract_outputs(model, infos[dataset.num_labeled:],
-                          test.dataset.pipeline, **loader)
-    aug = extract_outputs(
-        model, labeled,
-        strong_view_pipeline(cfg.train_dataloader.dataset.pipeline),
-        **loader)
-    labels = torch.tensor([info['label'] for info in labeled])
-    truth = torch.tensor([info['true_label'] for info in
-                          infos[dataset.num_labeled:]], dtype=torch.long)
-    return OfflineFeatures(lab['features'], labels, aug['features'], labels,
-                           unl['features'], unl['logits']), truth, \
-        model.num_classes
+    feats = extract_offline_features(
+        model, dataset, test.dataset.pipeline,
+        strong_view_pipeline(cfg.train_dataloader.dataset.pipeline), 1)
+    truth = torch.tensor([
+        dataset.get_data_info(dataset.num_labeled + i)['true_label']
+        for i in range(dataset.num_unlabeled)
+    ], dtype=torch.long)
+    return feats, truth, model.num_classes
 
 
 def probe(feats: OfflineFeatures, truth: torch.Tensor,

@@ -9,22 +9,9 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmaction.registry import HOOKS
 
+from ...datasets.unlabeled_list import list_fingerprint
 from ...labelers import OfflineFeatures, PhaseResult, phase_report
-from ...models.recognizers.aplt_recognizer import list_fingerprint
-from ..extraction import extract_outputs
-
-
-def strong_view_pipeline(train_pipeline: List[dict]) -> List[dict]:
-    """Decode ops of a multi-view train pipeline + its ``strong`` view."""
-    for i, transform in enumerate(train_pipeline):
-        if transform.get('type') == 'MultiView' and 'strong' in transform:
-            return list(train_pipeline[:i]) + list(transform['strong']) + [
-                dict(type='PackActionInputs')
-            ]
-    raise ValueError(
-        'APLTOfflineHook could not find MultiView(strong=...) in the train '
-        'pipeline for the labeled-augmentation copies: set its '
-        "strong_pipeline, or model.offline_labeler.labeled_aug='off'.")
+from ..extraction import extract_offline_features, strong_view_pipeline
 
 
 @HOOKS.register_module()
@@ -179,33 +166,11 @@ class APLTOfflineHook(Hook):
 
     def extract(self, runner: Runner, model) -> OfflineFeatures:
         """Step 1: features of every clip, gathered in dataset order."""
-        dataset = runner.train_dataloader.dataset
-        infos = [dataset.get_data_info(i) for i in range(len(dataset))]
-        labeled = infos[:dataset.num_labeled]
-        labels = torch.tensor([info['label'] for info in labeled])
-        copies = model.offline_labeler.num_augmented_copies
-        was_training = model.training
-        model.eval()
-        try:
-            runner.logger.info('APLT offline phase: extracting features')
-            lab, unl = (extract_outputs(model, part, self.feature_pipeline,
-                                        logger=runner.logger,
-                                        **self.loader_cfg)
-                        for part in (labeled, infos[dataset.num_labeled:]))
-            aug = [
-                extract_outputs(model, labeled, self.strong_pipeline,
-                                **self.loader_cfg)['features']
-                for _ in range(copies)
-            ]
-        finally:
-            model.train(was_training)
-        return OfflineFeatures(
-            labeled=lab['features'],
-            labels=labels,
-            augmented=torch.cat(aug) if aug else None,
-            augmented_labels=labels.repeat(copies),
-            unlabeled=unl['features'],
-            unlabeled_logits=unl['logits'])
+        runner.logger.info('APLT offline phase: extracting features')
+        return extract_offline_features(
+            model, runner.train_dataloader.dataset, self.feature_pipeline,
+            self.strong_pipeline, model.offline_labeler.num_augmented_copies,
+            logger=runner.logger, **self.loader_cfg)
 
     def log_phase(self, runner: Runner, result: PhaseResult,
                   seconds: float) -> None:
