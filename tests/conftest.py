@@ -149,3 +149,15 @@ def _run(args, timeout, env, check):
             f'{args} exited {proc.returncode}\nSTDOUT:\n{proc.stdout[-4000:]}'
             f'\nSTDERR:\n{proc.stderr[-6000:]}')
     return proc
+
+
+# Tests that start trainings, slowest first: the two xdist workers take the
+# long ones while the quick ones fill the gaps, so both end together.
+SLOW_FIRST = ('test_integration/', 'test_tools/test_benchmark.py',
+              'test_engine/', 'test_tools/test_train_tools.py',
+              'test_tools/test_infer.py')
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(
+        tuple('tests/' + s for s in SLOW_FIRST)))
