@@ -9,7 +9,6 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmaction.registry import HOOKS
 
-from ...datasets.unlabeled_list import list_fingerprint
 from ...labelers import OfflineFeatures, PhaseResult, phase_report
 from ..extraction import extract_offline_features, strong_view_pipeline
 
@@ -91,8 +90,9 @@ class APLTOfflineHook(Hook):
                 '(APLTRecognizer with model.offline_labeler), got '
                 f'{type(model).__name__}.')
         dataset = runner.train_dataloader.dataset
-        # Checks the dataset type and a resumed table against the list.
-        model.check_offline_dataset(dataset)
+        # Checks the dataset type and a resumed table against the list, and
+        # hashes the list once for the run (it does not change).
+        self.list_fingerprint = model.check_offline_dataset(dataset)
         if self.feature_pipeline is None:
             loader = runner.cfg.get('test_dataloader') or runner.cfg.get(
                 'val_dataloader')
@@ -115,8 +115,6 @@ class APLTOfflineHook(Hook):
                     'prototypes and the pseudo-label table (buffers) over '
                     'iterations; use update_buffers=False with APLT.')
         model.offline_schedule_attached = True
-        # The unlabeled list does not change during a run: hash it once.
-        self.list_fingerprint = list_fingerprint(dataset)
         phases = [
             e for e in range(1, runner.max_epochs + 1)
             if self.is_phase_epoch(e, runner.max_epochs)

@@ -7,7 +7,8 @@ from mmengine.logging import print_log
 from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
-from ...datasets.unlabeled_list import (list_fingerprint,
+from ...datasets.unlabeled_list import (check_semi_dataset,
+                                        list_fingerprint,
                                         unlabeled_list_name)
 from ...utils import check_keys, take_stored_shape
 from ..losses import margin_loss, masked_cross_entropy
@@ -231,19 +232,14 @@ class APLTRecognizer(SemiRecognizer):
             device, torch.long).clone()
         self.offline_list_fingerprint.fill_(fingerprint)
 
-    def check_offline_dataset(self, dataset) -> None:
+    def check_offline_dataset(self, dataset) -> int:
         """Refuse a dataset the offline phases cannot address, and a
-        resumed pseudo-label table made for another unlabeled list."""
-        for attr in ('num_labeled', 'num_unlabeled', 'get_data_info'):
-            if not hasattr(dataset, attr):
-                raise TypeError(
-                    'Offline phases need a semi-supervised train dataset '
-                    '(labeled clips first, then unlabeled: e.g. '
-                    f'SemiVideoDataset); {type(dataset).__name__} has no '
-                    f'`{attr}`.')
-        if not self.with_offline_labels:
-            return
+        resumed pseudo-label table made for another unlabeled list; return
+        the list's :func:`list_fingerprint` (hashed once here)."""
+        check_semi_dataset(dataset, 'The APLT offline phase')
         fingerprint = list_fingerprint(dataset)
+        if not self.with_offline_labels:
+            return fingerprint
         if len(self.offline_labels) != dataset.num_unlabeled or int(
                 self.offline_list_fingerprint) != fingerprint:
             raise ValueError(
@@ -255,6 +251,7 @@ class APLTRecognizer(SemiRecognizer):
                 f'{dataset.num_unlabeled} clips, fingerprint '
                 f'{fingerprint}. Resume with the list the run '
                 'started with, or start a new run.')
+        return fingerprint
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         # The table's length is the unlabeled set's size, unknown when the
