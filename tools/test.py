@@ -10,7 +10,8 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from aplt_mm.engine import import_custom_modules, setup_launcher
+from aplt_mm.engine import (close_process_group, import_custom_modules,
+                            setup_launcher)
 from aplt_mm.engine.checkpoint_fit import (CheckpointMismatchError,
                                            CheckpointReadError,
                                            check_checkpoint_fits,
@@ -121,6 +122,7 @@ def main():
     runner = Runner.from_cfg(cfg)
     check_weights(runner, args)
     runner.test()
+    close_process_group()
 
 
 if __name__ == '__main__':

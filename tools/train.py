@@ -12,7 +12,8 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from aplt_mm.engine import import_custom_modules, setup_launcher
+from aplt_mm.engine import (close_process_group, import_custom_modules,
+                            setup_launcher)
 from aplt_mm.engine.runtime import (check_fresh_work_dir,
                                     check_resume_checkpoint,
                                     unknown_key_warnings)
@@ -173,6 +174,7 @@ def main():
         if hint is None:
             raise
         sys.exit(hint)
+    close_process_group()
 
 
 if __name__ == '__main__':

@@ -1,10 +1,11 @@
 from .hooks import (APLTOfflineHook, DataContractHook, FiniteLossHook,
                     MeanTeacherHook, RandomStateHook,
                     WeightsOnlyCheckpointHook)
-from .runtime import import_custom_modules, setup_launcher
+from .runtime import (close_process_group, import_custom_modules,
+                      setup_launcher)
 
 __all__ = [
     'APLTOfflineHook', 'DataContractHook', 'FiniteLossHook',
     'MeanTeacherHook', 'RandomStateHook', 'WeightsOnlyCheckpointHook',
-    'import_custom_modules', 'setup_launcher'
+    'close_process_group', 'import_custom_modules', 'setup_launcher'
 ]

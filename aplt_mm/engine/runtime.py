@@ -49,6 +49,17 @@ def setup_launcher(cfg: Config) -> Config:
     return cfg
 
 
+def close_process_group() -> None:
+    """Destroy the default process group, if one was started.
+
+    A gloo group left to interpreter shutdown can abort a rank
+    ("terminate called without an active exception") after training
+    finished, so the run fails with nothing wrong in it.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.destroy_process_group()
+
+
 # Top-level config keys MMEngine's Runner.from_cfg reads, plus the ones
 # the runner and these tools read elsewhere.
 RUNNER_KEYS = (
