@@ -58,6 +58,30 @@ def list_fingerprint(dataset) -> int:
     return int.from_bytes(digest[:8], 'little') >> 1
 
 
+def check_table_fits(table: str, size: int, fingerprint: int,
+                     list_size: int, list_fp: int, list_name: str) -> None:
+    """Refuse a per-clip table made for another unlabeled list.
+
+    Args:
+        table (str): The table, for the message (e.g. ``"FlexMatch's
+            selected-label table (from the checkpoint)"``).
+        size (int): Entries in the table.
+        fingerprint (int): The fingerprint stored with it; 0 means unknown
+            (a checkpoint from before fingerprints), and then only the
+            length is checked.
+        list_size (int): Clips in the train dataset's unlabeled list.
+        list_fp (int): Its :func:`list_fingerprint`.
+        list_name (str): Its :func:`unlabeled_list_name`.
+    """
+    if size == list_size and fingerprint in (0, list_fp):
+        return
+    raise ValueError(
+        f'{table} was made for another unlabeled list ({size} clips, '
+        f"fingerprint {fingerprint}); the train dataset's unlabeled list "
+        f'({list_name}) has {list_size} clips, fingerprint {list_fp}. '
+        'Resume with the list the run started with, or start a new run.')
+
+
 def unlabeled_list_name(dataset) -> str:
     """How error messages name the unlabeled list: the dataset's own name
     for it (``unlabeled_source``), its file (``unlabeled_ann_file``), else

@@ -8,6 +8,7 @@ from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...datasets.unlabeled_list import (check_semi_dataset,
+                                        check_table_fits,
                                         list_fingerprint,
                                         unlabeled_list_name)
 from ...utils import check_keys, take_stored_shape
@@ -240,17 +241,11 @@ class APLTRecognizer(SemiRecognizer):
         fingerprint = list_fingerprint(dataset)
         if not self.with_offline_labels:
             return fingerprint
-        if len(self.offline_labels) != dataset.num_unlabeled or int(
-                self.offline_list_fingerprint) != fingerprint:
-            raise ValueError(
-                'The checkpoint\'s offline pseudo-label table was made for '
-                f'another unlabeled list ({len(self.offline_labels)} clips, '
-                f'fingerprint {int(self.offline_list_fingerprint)}); the '
-                'train dataset\'s unlabeled list '
-                f'({unlabeled_list_name(dataset)}) has '
-                f'{dataset.num_unlabeled} clips, fingerprint '
-                f'{fingerprint}. Resume with the list the run '
-                'started with, or start a new run.')
+        check_table_fits("The checkpoint's offline pseudo-label table",
+                         len(self.offline_labels),
+                         int(self.offline_list_fingerprint),
+                         dataset.num_unlabeled, fingerprint,
+                         unlabeled_list_name(dataset))
         return fingerprint
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):

@@ -4,6 +4,7 @@ from typing import Optional, Tuple
 import torch
 from mmaction.registry import MODELS
 
+from ...datasets.unlabeled_list import check_table_fits
 from ...utils import all_gather_rows, take_stored_shape
 from ..losses import masked_cross_entropy
 from ..utils import SemiBatch
@@ -94,15 +95,9 @@ class FlexMatch(SSLAlgorithm):
         """Refuse a table of ``size`` entries made for the list with
         ``fingerprint`` (0 = unknown: length only) unless it is the bound
         list's."""
-        bound_size, bound_fingerprint, name = self.bound_list
-        if size == bound_size and fingerprint in (0, bound_fingerprint):
-            return
-        raise ValueError(
-            "FlexMatch's selected-label table (from the checkpoint) was made "
-            f'for another unlabeled list ({size} clips, fingerprint '
-            f"{fingerprint}); the train dataset's unlabeled list ({name}) "
-            f'has {bound_size} clips, fingerprint {bound_fingerprint}. '
-            'Resume with the list the run started with, or start a new run.')
+        check_table_fits(
+            "FlexMatch's selected-label table (from the checkpoint)", size,
+            fingerprint, *self.bound_list)
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         table = state_dict.get(prefix + 'selected_label')
@@ -176,6 +171,6 @@ class FlexMatch(SSLAlgorithm):
             thresholds = self.class_thresholds().to(confidence.device)
             mask = confidence >= thresholds[targets]
         loss = masked_cross_entropy(logits.strong_u, targets, mask)
-        return UnlabeledLoss(self.unlabeled_weight * loss, targets,
-                             mask.float(),
+        return UnlabeledLoss(self.unlabeled_weight_at(progress) * loss,
+                             targets, mask.float(),
                              dict(mean_threshold=thresholds.mean()))
