@@ -419,6 +419,50 @@ def test_semi_recognizer_loss_backpropagates(algorithm):
                    for p in model.algorithm.teacher.parameters())
 
 
+@pytest.mark.parametrize('type_, extra', [
+    ('FixMatch', dict(threshold=0.5)),
+    ('UDA', dict(threshold=0.5)),
+    ('FlexMatch', dict(threshold=0.5)),
+    ('FreeMatch', dict(ema_momentum=0.5)),
+    ('SoftMatch', dict(ema_momentum=0.5)),
+    ('PseudoLabel', dict(threshold=0.5, rampup_end=0.0)),
+])
+def test_warmup_turns_the_unlabeled_term_off_but_not_the_statistics(
+        type_, extra):
+    alg = build(type_, warmup=0.3, unlabeled_weight=2.0, **extra)
+    if alg.per_clip_state:
+        alg.bind_unlabeled_list(4, 0, 'four clips')
+    weak = confident_logits([0, 0, 1, 0], torch.full((4, ), 0.9))
+    strong = confident_logits([1, 2, 3, 1], torch.full((4, ), 0.6))
+    weak.requires_grad_(True)  # Pseudo-Label trains the weak view
+    strong.requires_grad_(True)
+    before = {k: v.clone() for k, v in alg.state_dict().items()}
+    off = alg.unlabeled_loss(
+        logits_of(weak, strong), batch_of(4, [0, 1, 2, 3]), 0.29)
+    assert off.loss.item() == 0
+    off.loss.backward()  # still part of the graph (DDP sees every param)
+    # Thresholds, confidence statistics and per-clip tables move on.
+    after = alg.state_dict()
+    assert any(not torch.equal(before[k], after[k]) for k in before) or \
+        not before
+    assert off.weights.sum() > 0  # what would have trained is still logged
+    on = alg.unlabeled_loss(
+        logits_of(weak, strong), batch_of(4, [0, 1, 2, 3]), 0.3)
+    assert on.loss.item() > 0
+    assert alg.unlabeled_weight_at(0.3) == 2.0
+    assert alg.unlabeled_weight_at(0.0) == 0.0
+    with pytest.raises(ValueError, match='warmup'):
+        build(type_, warmup=1.5)
+
+
+def test_mean_teacher_ramp_starts_after_the_warmup():
+    alg = build('MeanTeacher', warmup=0.2, rampup_end=0.5,
+                unlabeled_weight=10.0)
+    assert alg.weight(0.1) == 0
+    assert alg.weight(0.3) == pytest.approx(10 * math.exp(-5 * 0.4**2))
+    assert alg.weight(0.6) == 10
+
+
 def test_semi_recognizer_rejects_bad_algorithms():
     with pytest.raises(KeyError, match='NoSuchMatch'):
         tiny_semi_recognizer(dict(type='NoSuchMatch'))

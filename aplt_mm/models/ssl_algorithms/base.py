@@ -93,6 +93,15 @@ class SSLAlgorithm(BaseModule):
         num_classes (int): Classes; :class:`SemiRecognizer` passes its
             classifier's.
         unlabeled_weight (float): Weight ``lambda_u`` of the unlabeled term.
+        warmup (float): Share of training, from the start, during which
+            the unlabeled term has weight 0 (labeled-only warm-up); the
+            algorithm's statistics, thresholds and tables still update, so
+            they start from the warmed-up model's confidence. The
+            self-adaptive thresholds of FlexMatch, FreeMatch and SoftMatch
+            start near chance level by design, which their papers' runs of
+            10^5-10^6 steps absorb; on a run of a few hundred steps they
+            train on an untrained model's guesses from the first step.
+            Default 0 (the papers).
         init_cfg (dict, optional): Initialisation config.
     """
     #: Whether the recognizer must compute ``SemiLogits.teacher_weak_u``.
@@ -104,6 +113,7 @@ class SSLAlgorithm(BaseModule):
     def __init__(self,
                  num_classes: int,
                  unlabeled_weight: float = 1.0,
+                 warmup: float = 0.0,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_classes < 1:
@@ -113,6 +123,15 @@ class SSLAlgorithm(BaseModule):
                              f'{unlabeled_weight}')
         self.num_classes = num_classes
         self.unlabeled_weight = unlabeled_weight
+        self.warmup = check_probability('warmup', warmup)
+
+    def in_warmup(self, progress: float) -> bool:
+        """Whether the unlabeled term is still off (see ``warmup``)."""
+        return progress < self.warmup
+
+    def unlabeled_weight_at(self, progress: float) -> float:
+        """``lambda_u`` now: 0 during the warm-up."""
+        return 0.0 if self.in_warmup(progress) else self.unlabeled_weight
 
     def setup(self, student: torch.nn.Module) -> None:
         """Called once with the wrapped recognizer after it is built

@@ -35,5 +35,5 @@ class FixMatch(SSLAlgorithm):
     def unlabeled_loss(self, logits: SemiLogits, batch: SemiBatch,
                        progress: float) -> UnlabeledLoss:
         out = fixmatch_loss(logits.weak_u, logits.strong_u, self.threshold)
-        return UnlabeledLoss(self.unlabeled_weight * out.loss,
+        return UnlabeledLoss(self.unlabeled_weight_at(progress) * out.loss,
                              out.pseudo_labels, out.mask.float(), {})

@@ -117,10 +117,12 @@ class FreeMatch(SSLAlgorithm):
             confidence, targets = probs.max(-1)
             thresholds = self.class_thresholds()
             mask = confidence >= thresholds[targets]
-        loss = self.unlabeled_weight * masked_cross_entropy(
+        loss = self.unlabeled_weight_at(progress) * masked_cross_entropy(
             logits.strong_u, targets, mask)
         fairness = self.fairness_loss(logits.strong_u, mask)
-        loss = loss + self.fairness_weight * fairness
+        fairness_weight = 0.0 if self.in_warmup(progress) else \
+            self.fairness_weight
+        loss = loss + fairness_weight * fairness
         return UnlabeledLoss(
             loss, targets, mask.float(),
             dict(

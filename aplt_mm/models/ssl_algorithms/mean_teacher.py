@@ -98,10 +98,11 @@ class MeanTeacher(SSLAlgorithm):
 
     def weight(self, progress: float) -> float:
         """``w(t)``: the sigmoid ramp-up."""
+        weight = self.unlabeled_weight_at(progress)
         if progress >= self.rampup_end:
-            return self.unlabeled_weight
+            return weight
         phase = 1 - progress / self.rampup_end
-        return self.unlabeled_weight * math.exp(-5 * phase * phase)
+        return weight * math.exp(-5 * phase * phase)
 
     def unlabeled_loss(self, logits: SemiLogits, batch: SemiBatch,
                        progress: float) -> UnlabeledLoss:

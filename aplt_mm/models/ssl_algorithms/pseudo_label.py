@@ -52,11 +52,12 @@ class PseudoLabel(SSLAlgorithm):
 
     def weight(self, progress: float) -> float:
         """``alpha(t)``: Lee's linear ramp-up."""
+        weight = self.unlabeled_weight_at(progress)
         if progress >= self.rampup_end:
-            return self.unlabeled_weight
+            return weight
         if progress < self.rampup_start:
             return 0.0
-        return self.unlabeled_weight * (progress - self.rampup_start) / (
+        return weight * (progress - self.rampup_start) / (
             self.rampup_end - self.rampup_start)
 
     def unlabeled_loss(self, logits: SemiLogits, batch: SemiBatch,

@@ -115,7 +115,7 @@ class SoftMatch(SSLAlgorithm):
             weights = self.weights(confidence)
         loss = masked_cross_entropy(logits.strong_u, targets, weights)
         return UnlabeledLoss(
-            self.unlabeled_weight * loss, targets, weights,
+            self.unlabeled_weight_at(progress) * loss, targets, weights,
             dict(
                 conf_mean=self.conf_mean.clone(),
                 conf_std=self.conf_var.sqrt()))

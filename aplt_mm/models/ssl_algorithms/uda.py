@@ -88,5 +88,5 @@ class UDA(SSLAlgorithm):
             sharpened * sharpened.clamp(min=1e-12).log()).sum(-1)
         loss = (kl * mask).mean() if len(mask) else kl.sum()
         return UnlabeledLoss(
-            self.unlabeled_weight * loss, targets, mask,
+            self.unlabeled_weight_at(progress) * loss, targets, mask,
             dict(tsa_threshold=weak.new_tensor(self.tsa_threshold(progress))))
