@@ -347,3 +347,21 @@ def test_unlabeled_part_of_a_pose_split_is_named_and_fingerprinted(pose_pkl):
                                                          split_seed=4))
     named = semi(pose_pkl, labeled_split='train', unlabeled_split='val')
     assert unlabeled_list_name(named) == f"{pose_pkl} split 'val'"
+
+
+def test_a_per_clip_table_fits_only_the_list_it_was_made_for(pose_pkl):
+    from aplt_mm.datasets.unlabeled_list import (check_table_fits,
+                                                 list_fingerprint,
+                                                 unlabeled_list_name)
+    ds = semi(pose_pkl, split_seed=3)
+    here = (ds.num_unlabeled, list_fingerprint(ds), unlabeled_list_name(ds))
+    check_table_fits('T', ds.num_unlabeled, here[1], *here)
+    # A checkpoint older than fingerprints (0): the length alone decides.
+    check_table_fits('T', ds.num_unlabeled, 0, *here)
+    with pytest.raises(ValueError, match=r'^My table was made for another '
+                       r'unlabeled list \(1 clips, fingerprint 0\); .*'
+                       r'split_seed=3\)\) has 6 clips'):
+        check_table_fits('My table', 1, 0, *here)
+    reordered = list_fingerprint(semi(pose_pkl, split_seed=4))
+    with pytest.raises(ValueError, match=f'fingerprint {reordered}'):
+        check_table_fits('T', ds.num_unlabeled, reordered, *here)
