@@ -1,9 +1,11 @@
 # Copyright (c) APLT authors. All rights reserved.
-"""Write the procedural micro-action demo dataset (mp4 videos + lists).
+"""Write the procedural micro-action demo dataset (mp4 videos + lists), or
+the same clips' joints as a pose pickle (``--poses``).
 
-Example::
+Examples::
 
     python tools/make_demo_data.py --out data/demo --workers 2
+    python tools/make_demo_data.py --out data/demo_pose --poses
 """
 import argparse
 import importlib.util
@@ -16,7 +18,8 @@ if importlib.util.find_spec('aplt_mm') is None:
     # Not pip-installed: use the checkout this script lives in.
     sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from aplt_mm.skeleton.demo_dataset import make_demo_dataset  # noqa: E402
+from aplt_mm.skeleton.demo_dataset import (  # noqa: E402
+    make_demo_dataset, make_demo_pose_pickle)
 
 # The figure spans 80% of the frame; below 16 px its head and hands are
 # about a pixel and the micro-actions cannot be told apart.
@@ -47,6 +50,13 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='also pose and draw the legs (default: upper body only)')
     parser.add_argument(
+        '--poses',
+        action='store_true',
+        help='write the joints of the same clips as an MMAction2 pose '
+        'pickle, DIR/demo_pose.pkl (splits train, val, test; Kinect v1 '
+        'layout, the configs/skeleton/ configs read it), instead of '
+        'videos; --size, --fps and --workers do not apply')
+    parser.add_argument(
         '--workers',
         type=int,
         default=_default_workers(),
@@ -71,6 +81,20 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     start = time.perf_counter()
+    if args.poses:
+        path = osp.join(args.out, 'demo_pose.pkl')
+        counts = make_demo_pose_pickle(
+            path,
+            seed=args.seed,
+            train_per_class=args.train_per_class,
+            val_per_class=args.val_per_class,
+            test_per_class=args.test_per_class,
+            with_legs=args.with_legs)
+        summary = ', '.join(f'{split} {n}' for split, n in counts.items())
+        print(f'Wrote the joints of {sum(counts.values())} clips '
+              f'({summary}) to {path} in {time.perf_counter() - start:.1f} '
+              's.')
+        return
     counts = make_demo_dataset(
         args.out,
         seed=args.seed,

@@ -3,11 +3,12 @@
 import os
 import os.path as osp
 from concurrent.futures import ProcessPoolExecutor
-from typing import Dict, List, Tuple, Union
+from typing import Dict, Iterator, List, Tuple, Union
 
 import numpy as np
 
 from .demo_actions import DEMO_CLASSES, DemoDifficulty, generate_sequence
+from .pose_pickle import write_pose_pickle
 from .renderer import SkeletonRenderer
 
 #: Splits written by :func:`make_demo_dataset`, in order. The index of a
@@ -23,6 +24,18 @@ def class_slug(name: str) -> str:
 def _clip_rng(seed: int, split: str, index: int) -> np.random.Generator:
     """Random generator of one clip, independent of all other clips."""
     return np.random.default_rng([seed, DEMO_SPLITS.index(split), index])
+
+
+def _clip_plan(
+        per_class: Dict[str, int]) -> Iterator[Tuple[str, int, int, str]]:
+    """``(split, index in split, label, file stem)`` of every clip, in
+    list order: split by split, class by class."""
+    for split in DEMO_SPLITS:
+        index = 0
+        for label, name in enumerate(DEMO_CLASSES):
+            for idx in range(per_class[split]):
+                yield split, index, label, f'{class_slug(name)}_{idx:04d}'
+                index += 1
 
 
 def _write_clip(task: Tuple) -> None:
@@ -79,20 +92,17 @@ def make_demo_dataset(out_dir: Union[str, os.PathLike],
     per_class = dict(
         train=train_per_class, val=val_per_class, test=test_per_class)
     tasks: List[Tuple] = []
-    counts = {}
+    lines: Dict[str, List[str]] = {split: [] for split in DEMO_SPLITS}
+    for split, index, label, stem in _clip_plan(per_class):
+        rel_path = f'videos/{split}/{stem}.mp4'
+        tasks.append((out_dir, rel_path, seed, split, index, label, size,
+                      fps, difficulty, with_legs))
+        lines[split].append(f'{rel_path} {label}\n')
+    counts = {split: len(lines[split]) for split in DEMO_SPLITS}
     for split in DEMO_SPLITS:
-        lines = []
-        for label, name in enumerate(DEMO_CLASSES):
-            for idx in range(per_class[split]):
-                rel_path = (f'videos/{split}/{class_slug(name)}_'
-                            f'{idx:04d}.mp4')
-                tasks.append((out_dir, rel_path, seed, split, len(lines),
-                              label, size, fps, difficulty, with_legs))
-                lines.append(f'{rel_path} {label}\n')
-        counts[split] = len(lines)
         os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
         with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
-            f.writelines(lines)
+            f.writelines(lines[split])
     with open(osp.join(out_dir, 'classes.txt'), 'w') as f:
         f.writelines(f'{name}\n' for name in DEMO_CLASSES)
 
@@ -104,3 +114,54 @@ def make_demo_dataset(out_dir: Union[str, os.PathLike],
         for task in tasks:
             _write_clip(task)
     return counts
+
+
+def make_demo_pose_pickle(path: Union[str, os.PathLike],
+                          seed: int = 0,
+                          train_per_class: int = 40,
+                          val_per_class: int = 10,
+                          test_per_class: int = 20,
+                          difficulty: DemoDifficulty = DemoDifficulty(),
+                          with_legs: bool = False) -> Dict[str, int]:
+    """Write the demo micro-actions' joints as an MMAction2 pose pickle.
+
+    The clips are those :func:`make_demo_dataset` renders with the same
+    arguments (each draws from ``(seed, split, index in split)``), so the
+    skeleton and the video path can be compared on the same data. The
+    pickle holds ``split`` = ``train``, ``val``, ``test`` (lists sorted by
+    name, as :func:`~.pose_pickle.skeletons_to_pose` writes them) and one
+    annotation per clip: ``frame_dir = '<split>_<class_slug>_<idx>'``,
+    ``label``, ``keypoint`` float32 ``[1, T, 20, 3]`` in the
+    :data:`KINECT_V1_20` layout (metres, y up, z the distance from the
+    camera; the untracked legs 0, MMAction2's "missing") and
+    ``total_frames``. ``classes.txt`` is written next to it.
+
+    Args:
+        path (str | os.PathLike): The ``.pkl`` file to write.
+        seed, train_per_class, val_per_class, test_per_class, difficulty,
+        with_legs: As for :func:`make_demo_dataset`.
+
+    Returns:
+        dict[str, int]: Number of clips per split.
+    """
+    per_class = dict(
+        train=train_per_class, val=val_per_class, test=test_per_class)
+    splits: Dict[str, List[str]] = {split: [] for split in DEMO_SPLITS}
+    annotations = []
+    for split, index, label, stem in _clip_plan(per_class):
+        joints = generate_sequence(label, _clip_rng(seed, split, index),
+                                   difficulty, with_legs)
+        name = f'{split}_{stem}'
+        splits[split].append(name)
+        annotations.append(
+            dict(
+                frame_dir=name,
+                label=label,
+                keypoint=joints[None].astype(np.float32),
+                total_frames=len(joints)))
+    splits = {split: sorted(names) for split, names in splits.items()}
+    write_pose_pickle(dict(split=splits, annotations=annotations), path)
+    with open(osp.join(osp.dirname(osp.abspath(path)), 'classes.txt'),
+              'w') as f:
+        f.writelines(f'{name}\n' for name in DEMO_CLASSES)
+    return {split: len(names) for split, names in splits.items()}

@@ -233,3 +233,44 @@ def test_tool_refuses_bad_counts_and_sizes(tmp_path, args, message):
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
+
+
+def test_demo_poses_are_the_video_clips_joints_in_a_pose_pickle(tmp_path):
+    from mmaction.registry import DATASETS
+
+    from aplt_mm.skeleton.demo_dataset import _clip_rng
+    proc = subprocess.run([
+        sys.executable, 'tools/make_demo_data.py', '--out',
+        str(tmp_path), '--poses', '--seed', '3', '--train-per-class', '2',
+        '--val-per-class', '1', '--test-per-class', '1'
+    ],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert 'joints of 48 clips (train 24, val 12, test 12)' in proc.stdout
+    assert (tmp_path / 'classes.txt').read_text().splitlines() == list(
+        DEMO_CLASSES)
+    with open(tmp_path / 'demo_pose.pkl', 'rb') as f:
+        data = __import__('pickle').load(f)
+    assert {k: len(v) for k, v in data['split'].items()} == dict(
+        train=24, val=12, test=12)
+    ann = {a['frame_dir']: a for a in data['annotations']}
+    # Clip 3 of train (the video list's 4th line) is head_shake_0001.
+    clip = ann['train_head_shake_0001']
+    joints = generate_sequence(_label('head shake'), _clip_rng(3, 'train', 3))
+    assert clip['label'] == _label('head shake')
+    assert clip['keypoint'].shape == (1, len(joints), 20, 3)
+    assert clip['total_frames'] == len(joints)
+    np.testing.assert_array_equal(clip['keypoint'][0], joints)
+    assert not clip['keypoint'][0][:, LEGS].any()  # untracked: 0
+    # A semi-supervised skeleton dataset reads it.
+    ds = DATASETS.build(
+        dict(
+            type='SemiPoseDataset',
+            ann_file=str(tmp_path / 'demo_pose.pkl'),
+            split='train',
+            label_ratio=0.5,
+            num_classes=len(DEMO_CLASSES),
+            pipeline=[]))
+    assert (ds.num_labeled, ds.num_unlabeled) == (12, 12)
