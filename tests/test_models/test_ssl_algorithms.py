@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from aplt_mm.models.utils import SemiBatch
+from aplt_mm.models.utils import SemiBatch, split_semi_batch
 from aplt_mm.models.ssl_algorithms import SemiLogits
 
 C = 4
@@ -279,9 +279,10 @@ def test_softmatch_statistics_and_uniform_alignment():
     assert out.loss.item() == pytest.approx(expected.item(), rel=1e-5)
 
 
-def tiny_semi_recognizer(algorithm):
+def tiny_semi_recognizer(algorithm, **kwargs):
     return MODELS.build(
         dict(
+            **kwargs,
             type='SemiRecognizer',
             recognizer=dict(
                 type='Recognizer2D',
@@ -461,6 +462,36 @@ def test_mean_teacher_ramp_starts_after_the_warmup():
     assert alg.weight(0.1) == 0
     assert alg.weight(0.3) == pytest.approx(10 * math.exp(-5 * 0.4**2))
     assert alg.weight(0.6) == 10
+
+
+def test_per_view_forward_normalises_each_view_with_its_own_statistics():
+    joint = tiny_semi_recognizer(dict(type='FixMatch'))
+    per_view = tiny_semi_recognizer(
+        dict(type='FixMatch'), view_forward='per_view')
+    per_view.load_state_dict(joint.state_dict())
+    data = joint.data_preprocessor(multi_view_batch(), True)
+    batch = split_semi_batch(**data)
+    views = [batch.weak_l, batch.weak_u, batch.strong_u]
+    feats_j, _, logits_j = joint.forward_views(views)
+    feats_p, _, logits_p = per_view.forward_views(views)
+    assert feats_p.shape == feats_j.shape
+    assert [len(x) for x in logits_p] == [2, 2, 2]
+    # Per view, the labeled clips' features (2 clips x 2 segments) do not
+    # depend on the other views; jointly, BatchNorm's batch statistics mix
+    # them in. (Features, not logits: TSNHead's dropout is random.)
+    alone = per_view.forward_views([batch.weak_l])[0]
+    torch.testing.assert_close(feats_p[:4], alone)
+    assert not torch.allclose(feats_j[:4], feats_p[:4], atol=1e-4)
+    # With the same running statistics (eval mode) the two are the same
+    # computation.
+    per_view.load_state_dict(joint.state_dict())
+    joint.eval()
+    per_view.eval()
+    for a, b in zip(joint.forward_views(views)[2],
+                    per_view.forward_views(views)[2]):
+        torch.testing.assert_close(a, b)
+    with pytest.raises(ValueError, match="view_forward='cat'"):
+        tiny_semi_recognizer(dict(type='FixMatch'), view_forward='cat')
 
 
 def test_semi_recognizer_rejects_bad_algorithms():

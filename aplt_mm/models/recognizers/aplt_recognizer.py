@@ -121,6 +121,8 @@ class APLTRecognizer(SemiRecognizer):
             parametric head is used, with a warning).
         data_preprocessor (dict, optional): Usually
             :class:`MultiViewDataPreprocessor`.
+        view_forward (str): ``'joint'`` or ``'per_view'`` BatchNorm
+            batches (:class:`SemiRecognizer`).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -132,8 +134,10 @@ class APLTRecognizer(SemiRecognizer):
                  semi_train_cfg: OptConfigType = None,
                  semi_test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
+                 view_forward: str = 'joint',
                  init_cfg: OptConfigType = None) -> None:
-        super().__init__(recognizer, algorithm, data_preprocessor, init_cfg)
+        super().__init__(recognizer, algorithm, data_preprocessor,
+                         view_forward, init_cfg)
         for key, where in MOVED_KEYS.items():
             if key in (semi_train_cfg or {}):
                 raise KeyError(f'model.semi_train_cfg.{key} is now {where}')

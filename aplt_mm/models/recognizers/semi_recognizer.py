@@ -51,16 +51,31 @@ class SemiRecognizer(BaseModel):
             from the recognizer's ``cls_head``.
         data_preprocessor (dict, optional): Usually
             :class:`MultiViewDataPreprocessor`.
+        view_forward (str): ``'joint'`` (default, FixMatch practice): one
+            forward pass over the concatenated views, so BatchNorm
+            normalises labeled, weak and strong clips with the statistics
+            of all of them. ``'per_view'``: one pass per view (USB's
+            ``use_cat=False``), so the labeled clips are normalised by
+            labeled statistics only and strong views never shift the
+            batch statistics of the others; the running statistics still
+            see every view. Losses and gradients are otherwise identical.
         init_cfg (dict, optional): Initialisation config.
     """
+
+    VIEW_FORWARDS = ('joint', 'per_view')
 
     def __init__(self,
                  recognizer: ConfigType,
                  algorithm: ConfigType = dict(type='FixMatch'),
                  data_preprocessor: OptConfigType = None,
+                 view_forward: str = 'joint',
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if view_forward not in self.VIEW_FORWARDS:
+            raise ValueError(f'model.view_forward={view_forward!r}: choose '
+                             f'one of {self.VIEW_FORWARDS}')
+        self.view_forward = view_forward
         self.recognizer = MODELS.build(recognizer)
         if not getattr(self.recognizer, 'with_cls_head', False):
             raise ValueError('model.recognizer needs a cls_head: it is the '
@@ -122,15 +137,22 @@ class SemiRecognizer(BaseModel):
     def forward_views(
         self, views: Sequence[torch.Tensor]
     ) -> Tuple[torch.Tensor, dict, List[torch.Tensor]]:
-        """One forward pass over every view, so BatchNorm normalises
-        labeled and unlabeled clips together (FixMatch practice).
+        """Features and ``cls_head`` logits of every view: one forward
+        pass over the concatenated views, or one per view
+        (``view_forward``, class docstring).
 
         Returns:
             tuple: The features of the concatenated views, the heads'
             kwargs, and the ``cls_head`` logits split back per view.
         """
         sizes = [len(v) for v in views]
-        feats, kwargs = self.extract_feat(torch.cat(list(views)))
+        if self.view_forward == 'joint':
+            feats, kwargs = self.extract_feat(torch.cat(list(views)))
+        else:
+            # Views of one batch share their shape, so the heads' kwargs
+            # (num_segs...) are those of any of them.
+            parts = [self.extract_feat(v) for v in views if len(v)]
+            feats, kwargs = torch.cat([f for f, _ in parts]), parts[0][1]
         logits = self.recognizer.cls_head(feats, **kwargs)
         return feats, kwargs, list(logits.split(sizes))
 
