@@ -1,6 +1,7 @@
 # Copyright (c) APLT authors. All rights reserved.
 import dataclasses
 import os.path as osp
+import pickle
 import subprocess
 import sys
 
@@ -12,6 +13,13 @@ from aplt_mm.skeleton import (DEMO_CLASSES, KINECT_V1_20, DemoDifficulty,
                               class_slug, generate_sequence, make_demo_dataset)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def make_demo_data(*args):
+    """Run tools/make_demo_data.py with ``args`` as a user would."""
+    return subprocess.run(
+        [sys.executable, 'tools/make_demo_data.py', *map(str, args)],
+        cwd=REPO, capture_output=True, text=True)
 J = {name: i for i, name in enumerate(KINECT_V1_20.joint_names)}
 LEGS = [J[f'{p}_{s}'] for p in ('knee', 'ankle', 'foot') for s in 'ab']
 UPPER = [i for i in range(20) if i not in LEGS]
@@ -193,14 +201,9 @@ def test_make_demo_dataset_layout(tmp_path):
 def test_tool_cli_is_deterministic(tmp_path):
     cli_dir, lib_dir, other_dir = (
         str(tmp_path / d) for d in ('cli', 'lib', 'other'))
-    result = subprocess.run([
-        sys.executable, 'tools/make_demo_data.py', '--out', cli_dir, '--seed',
-        '3', '--size', '32', '--train-per-class', '1', '--val-per-class', '1',
-        '--test-per-class', '1', '--workers', '2'
-    ],
-                            cwd=REPO,
-                            capture_output=True,
-                            text=True)
+    result = make_demo_data('--out', cli_dir, '--seed', 3, '--size', 32,
+                            '--train-per-class', 1, '--val-per-class', 1,
+                            '--test-per-class', 1, '--workers', 2)
     assert result.returncode == 0, result.stderr
     assert '36 clips' in result.stdout
     assert 'train 12, val 12, test 12' in result.stdout
@@ -227,9 +230,7 @@ def test_tool_cli_is_deterministic(tmp_path):
 ])
 def test_tool_refuses_bad_counts_and_sizes(tmp_path, args, message):
     out = tmp_path / 'demo'
-    proc = subprocess.run(
-        [sys.executable, 'tools/make_demo_data.py', '--out', str(out)] + args,
-        cwd=REPO, capture_output=True, text=True)
+    proc = make_demo_data('--out', out, *args)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
@@ -239,20 +240,15 @@ def test_demo_poses_are_the_video_clips_joints_in_a_pose_pickle(tmp_path):
     from mmaction.registry import DATASETS
 
     from aplt_mm.skeleton.demo_dataset import _clip_rng
-    proc = subprocess.run([
-        sys.executable, 'tools/make_demo_data.py', '--out',
-        str(tmp_path), '--poses', '--seed', '3', '--train-per-class', '2',
-        '--val-per-class', '1', '--test-per-class', '1'
-    ],
-                          cwd=REPO,
-                          capture_output=True,
-                          text=True)
+    proc = make_demo_data('--out', tmp_path, '--poses', '--seed', 3,
+                          '--train-per-class', 2, '--val-per-class', 1,
+                          '--test-per-class', 1)
     assert proc.returncode == 0, proc.stderr
     assert 'joints of 48 clips (train 24, val 12, test 12)' in proc.stdout
     assert (tmp_path / 'classes.txt').read_text().splitlines() == list(
         DEMO_CLASSES)
     with open(tmp_path / 'demo_pose.pkl', 'rb') as f:
-        data = __import__('pickle').load(f)
+        data = pickle.load(f)
     assert {k: len(v) for k, v in data['split'].items()} == dict(
         train=24, val=12, test=12)
     ann = {a['frame_dir']: a for a in data['annotations']}
