@@ -490,7 +490,8 @@ def test_per_view_forward_normalises_each_view_with_its_own_statistics():
     for a, b in zip(joint.forward_views(views)[2],
                     per_view.forward_views(views)[2]):
         torch.testing.assert_close(a, b)
-    with pytest.raises(ValueError, match="view_forward='cat'"):
+    with pytest.raises(ValueError,
+                       match="model.view_forward must be one of .* got 'cat'"):
         tiny_semi_recognizer(dict(type='FixMatch'), view_forward='cat')
 
 

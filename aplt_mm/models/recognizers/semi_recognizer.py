@@ -73,8 +73,8 @@ class SemiRecognizer(BaseModel):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if view_forward not in self.VIEW_FORWARDS:
-            raise ValueError(f'model.view_forward={view_forward!r}: choose '
-                             f'one of {self.VIEW_FORWARDS}')
+            raise ValueError(f'model.view_forward must be one of '
+                             f'{self.VIEW_FORWARDS}, got {view_forward!r}')
         self.view_forward = view_forward
         self.recognizer = MODELS.build(recognizer)
         if not getattr(self.recognizer, 'with_cls_head', False):
