@@ -13,13 +13,6 @@ from aplt_mm.skeleton import (DEMO_CLASSES, KINECT_V1_20, DemoDifficulty,
                               class_slug, generate_sequence, make_demo_dataset)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def make_demo_data(*args):
-    """Run tools/make_demo_data.py with ``args`` as a user would."""
-    return subprocess.run(
-        [sys.executable, 'tools/make_demo_data.py', *map(str, args)],
-        cwd=REPO, capture_output=True, text=True)
 J = {name: i for i, name in enumerate(KINECT_V1_20.joint_names)}
 LEGS = [J[f'{p}_{s}'] for p in ('knee', 'ankle', 'foot') for s in 'ab']
 UPPER = [i for i in range(20) if i not in LEGS]
@@ -30,6 +23,13 @@ CALM = DemoDifficulty(
     amplitude_range=(1.0, 1.0),
     onset_jitter=0.0)
 TINY = dict(size=32, train_per_class=1, val_per_class=1, test_per_class=1)
+
+
+def make_demo_data(*args):
+    """Run tools/make_demo_data.py with ``args`` as a user would."""
+    return subprocess.run(
+        [sys.executable, 'tools/make_demo_data.py', *map(str, args)],
+        cwd=REPO, capture_output=True, text=True)
 
 
 def _label(name: str) -> int:
