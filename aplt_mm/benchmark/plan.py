@@ -236,7 +236,8 @@ def _same_data(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
         return True
     files = [d.get('ann_file') for d in (a, b)]
     if all(isinstance(f, str) and osp.isfile(f) for f in files):
-        with open(files[0]) as fa, open(files[1]) as fb:
+        # Binary: pose pickles as well as text lists.
+        with open(files[0], 'rb') as fa, open(files[1], 'rb') as fb:
             same = fa.read() == fb.read()
         rest = [{k: v for k, v in d.items() if k != 'ann_file'}
                 for d in (a, b)]

@@ -325,3 +325,37 @@ def test_list_runs_of_ratio_configs_read_the_lists_as_they_are():
         assert dataset.ann_file == osp.join(run.split_dir, 'labeled.txt')
         assert dataset.get('unlabeled_ann_file') == (osp.join(
             run.split_dir, 'unlabeled.txt') if len(lists) == 2 else None)
+
+
+def test_skeleton_configs_plan_from_a_pose_pickle(tmp_path, capsys):
+    """The skeleton configs take their ratio and seed as options and read
+    every split from one binary pickle: validation on its ``val`` split is
+    accepted, on its ``test`` split refused."""
+    from skeleton_data import make_pose_pickle, save_pose_pickle
+
+    pkl = str(tmp_path / 'pose.pkl')
+    make_pose_pickle(pkl, per_split=dict(train=4, val=1, test=2))
+    tool = load_tool()
+    configs = [
+        osp.join(REPO_ROOT, 'configs/skeleton', f'{name}_stgcn_msr3d.py')
+        for name in ('supervised', 'aplt_robust')
+    ]
+    data = [f'{split}_dataloader.dataset.{key}={value}'
+            for split in ('train', 'val', 'test')
+            for key, value in (('ann_file', pkl), ('num_classes', 3),
+                               ('split', split))]
+    args = ['--configs', *configs, '--ratios', '0.5', '--seeds', '1',
+            '--steps', '6', '--out', str(tmp_path / 'out'), '--dry-run',
+            '--split-options', 'train_dataloader.dataset.label_ratio={ratio}',
+            'train_dataloader.dataset.split_seed={seed}', '--cfg-options',
+            *data]
+    tool.main(args)
+    printed = capsys.readouterr().out
+    assert 'supervised_stgcn_msr3d_50p_seed1: 6 steps' in printed
+    assert 'aplt_robust_stgcn_msr3d_50p_seed1: 6 steps' in printed
+    assert 'validation: yes' in printed
+    # A copy of the pickle is the same data: its test split is refused.
+    copy = save_pose_pickle(make_pose_pickle(pkl), tmp_path / 'copy.pkl')
+    with pytest.raises(SystemExit, match='validation split is the test'):
+        tool.main(args + [f'val_dataloader.dataset.ann_file={copy}',
+                          'val_dataloader.dataset.split=test'])
