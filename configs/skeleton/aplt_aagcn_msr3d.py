@@ -1,17 +1,10 @@
 # APLT with 2s-AGCN's adaptive graph backbone (MMAction2's AAGCN: learned
-# and attention-weighted adjacency) on MSR Action3D skeletons; the rest as
-# aplt_stgcn_msr3d.py.
+# and attention-weighted adjacency) on MSR Action3D skeletons: ST-GCN's
+# widths and strides, AAGCN's own graph mode, one person per clip (its
+# input BatchNorm spans persons x channels x joints).
 _base_ = ['./aplt_stgcn_msr3d.py']
 
 model = dict(
     recognizer=dict(
         backbone=dict(
-            _delete_=True,
-            type='AAGCN',
-            graph_cfg=dict(layout={{_base_.graph_layout}}, mode='spatial'),
-            in_channels=3,
-            num_person=1,
-            base_channels=16,
-            num_stages=6,
-            inflate_stages=[3, 5],
-            down_stages=[3, 5])))
+            type='AAGCN', graph_cfg=dict(mode='spatial'), num_person=1)))

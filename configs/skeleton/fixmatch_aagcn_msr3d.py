@@ -1,0 +1,7 @@
+# fixmatch_stgcn_msr3d.py with AAGCN as the backbone (see aplt_aagcn_msr3d.py).
+_base_ = ['./fixmatch_stgcn_msr3d.py']
+
+model = dict(
+    recognizer=dict(
+        backbone=dict(
+            type='AAGCN', graph_cfg=dict(mode='spatial'), num_person=1)))
