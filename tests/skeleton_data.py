@@ -16,11 +16,16 @@ def random_walk(rng, label, num_frames, num_joints=NUM_JOINTS):
     return (base + steps + sway)[None].astype(np.float32)
 
 
-def make_pose_pickle(path, num_classes=3, per_split=None, seed=0):
+def make_pose_pickle(path, num_classes=3, per_split=None, seed=0,
+                     image_shape=None, num_joints=NUM_JOINTS):
     """Write a pose pickle with splits ``train`` / ``val`` / ``test``.
 
     Args:
         per_split (dict): clips per class in each split; default 4 / 1 / 1.
+        image_shape (tuple, optional): ``(h, w)``: write what a 2-D pose
+            estimator gives instead of 3-D joints: ``keypoint``
+            ``[1, T, V, 2]`` in pixels of that image, ``keypoint_score``
+            and ``img_shape``.
 
     Returns:
         dict: The pickle's content.
@@ -33,10 +38,19 @@ def make_pose_pickle(path, num_classes=3, per_split=None, seed=0):
         for label in range(num_classes):
             for i in range(per_class):
                 name = f'{split}_c{label}_{i}'
-                keypoint = random_walk(rng, label, int(rng.integers(8, 30)))
-                annotations.append(
-                    dict(frame_dir=name, label=label, keypoint=keypoint,
-                         total_frames=keypoint.shape[1]))
+                keypoint = random_walk(rng, label, int(rng.integers(8, 30)),
+                                       num_joints)
+                anno = dict(frame_dir=name, label=label,
+                            total_frames=keypoint.shape[1])
+                if image_shape is not None:
+                    h, w = image_shape
+                    keypoint = keypoint[..., :2] * h / 4 + [w / 2, h / 2]
+                    anno.update(img_shape=tuple(image_shape),
+                                keypoint_score=rng.uniform(
+                                    0.5, 1, keypoint.shape[:3]).astype(
+                                        np.float32))
+                anno['keypoint'] = keypoint.astype(np.float32)
+                annotations.append(anno)
                 splits[split].append(name)
     data = dict(split=splits, annotations=annotations)
     save_pose_pickle(data, path)

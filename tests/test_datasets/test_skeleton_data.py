@@ -232,6 +232,57 @@ def test_each_view_transform_changes_the_joints_only(pose_pkl, cfg):
         assert (out['keypoint'][:, :, 5] == 0).all()
 
 
+HEATMAP_BASE = osp.join(REPO_ROOT,
+                        'configs/_base_/datasets/pose2d_heatmap_semi.py')
+
+
+@pytest.fixture(scope='module')
+def coco_pkl(tmp_path_factory):
+    path = tmp_path_factory.mktemp('pose2d') / 'coco.pkl'
+    make_pose_pickle(path, image_shape=(480, 640), num_joints=17)
+    return str(path)
+
+
+def test_dropped_2d_joints_lose_their_score_and_heatmap(coco_pkl):
+    cfg = Config.fromfile(HEATMAP_BASE)
+    clip = msr_clip(coco_pkl)
+    assert clip['keypoint'].shape[-1] == 2 and 'keypoint_score' in clip
+    np.random.seed(0)
+    drop = TRANSFORMS.build(dict(type='RandomJointDropout', joint_prob=0.5))
+    out = drop(copy.deepcopy(clip))
+    dropped = (out['keypoint'] == 0).all(axis=(0, 1, 3))
+    assert 0 < dropped.sum() < 17
+    assert (out['keypoint_score'][:, :, dropped] == 0).all()
+    assert (out['keypoint_score'][:, :, ~dropped] > 0).all()
+    # Rendered as PoseC3D heatmaps, a dropped joint is an empty channel.
+    render = Compose([TRANSFORMS.build(t) for t in cfg.sample + cfg.box +
+                      cfg.render])
+    heatmaps = render(out)['imgs']  # [1, V, T, H, W]
+    assert heatmaps.shape[:3] == (1, 17, cfg.clip_len)
+    peak = heatmaps.max(axis=(0, 2, 3, 4))
+    assert (peak[dropped] == 0).all() and (peak[~dropped] > 0.5).all()
+
+
+def test_heatmap_views_differ_the_clip_and_its_label_do_not(coco_pkl):
+    cfg = Config.fromfile(HEATMAP_BASE)
+    pipeline = Compose([TRANSFORMS.build(t) for t in cfg.train_pipeline])
+    clip = msr_clip(coco_pkl)
+    source = clip['keypoint'].copy()
+    np.random.seed(0)
+    packed = pipeline(copy.deepcopy(clip))
+    weak, strong = packed['inputs']['weak'], packed['inputs']['strong']
+    size = cfg.heatmap_size
+    assert weak.shape == strong.shape == (1, 17, cfg.clip_len, size, size)
+    assert not torch.allclose(weak, strong)
+    assert packed['data_samples'].metainfo['true_label'] == \
+        clip['true_label']
+    np.testing.assert_array_equal(clip['keypoint'], source)
+    test = Compose([TRANSFORMS.build(t) for t in cfg.test_pipeline])
+    assert test(copy.deepcopy(clip))['inputs'].shape == (1, 17,
+                                                         cfg.clip_len, 64,
+                                                         64)
+
+
 def test_flip_swaps_sides_and_mirrors():
     flip = TRANSFORMS.build(
         dict(type='SkeletonFlip', pairs=[(0, 1)], flip_ratio=1.0))

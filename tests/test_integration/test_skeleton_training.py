@@ -85,3 +85,38 @@ def test_two_gloo_ranks_train_aplt_stgcn(pose_pkl, tmp_path):
     state = torch.load(work_dir / 'epoch_2.pth',
                        weights_only=True)['state_dict']
     assert bool(state['prototype_head.initialized'])
+
+
+# The 2-D configs (pose-estimator keypoints: COCO's 17 joints in pixels
+# with scores) as graphs and as PoseC3D heatmap volumes, PoseC3D shrunk to
+# 4-64 channels.
+TWO_D = {
+    'aplt_stgcn_ma12': [],
+    'aplt_posec3d_ma12': [
+        'model.recognizer.backbone.base_channels=4',
+        'model.recognizer.backbone.stage_blocks=(1,1,1)',
+        'model.recognizer.cls_head.in_channels=64',
+    ],
+}
+
+
+@pytest.mark.parametrize('name', sorted(TWO_D))
+def test_aplt_on_2d_keypoints_trains_then_tests(name, tmp_path):
+    pkl = tmp_path / 'coco.pkl'
+    make_pose_pickle(pkl, image_shape=(480, 640), num_joints=17)
+    config = osp.join(REPO_ROOT, 'configs/skeleton', name + '.py')
+    work_dir = tmp_path / 'work'
+    opts = aplt_options(str(pkl), work_dir, max_epochs=2) + TWO_D[name]
+    log = run_tool(['tools/train.py', config, '--cfg-options', *opts])
+    log = log.stdout + log.stderr
+    assert 'APLT offline phase after epoch 1' in log
+    assert any('loss_margin_sup' in line
+               for line in log.splitlines() if 'Epoch(train) [2]' in line)
+    state = torch.load(work_dir / 'epoch_2.pth',
+                       weights_only=True)['state_dict']
+    assert state['prototype_head.prototypes'].shape == (3, 64)
+    proc = run_tool([
+        'tools/test.py', config,
+        str(work_dir / 'epoch_2.pth'), '--cfg-options', *opts
+    ])
+    assert 'acc/top1' in proc.stdout + proc.stderr

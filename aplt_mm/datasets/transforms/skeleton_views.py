@@ -133,7 +133,7 @@ class JointJitter(BaseTransform):
 @TRANSFORMS.register_module()
 class RandomJointDropout(BaseTransform):
     """Remove joints or a body part for the whole clip (set them to 0,
-    "missing").
+    "missing"; a 2-D clip's ``keypoint_score`` too).
 
     Each joint is removed with probability ``joint_prob``; in addition,
     with probability ``part_prob``, one of ``parts`` (drawn uniformly) is.
@@ -168,6 +168,12 @@ class RandomJointDropout(BaseTransform):
         if drop.any():
             keypoint = keypoint.copy()
             keypoint[:, :, drop] = 0
+            if 'keypoint_score' in results:
+                # A 2-D joint at 0 with its detector score would still be
+                # seen (GenSkeFeat's score channel, PoseC3D's heatmaps).
+                score = results['keypoint_score'].copy()
+                score[:, :, drop] = 0
+                results['keypoint_score'] = score
         results['keypoint'] = keypoint
         return results
 

@@ -1,0 +1,14 @@
+# APLT with PoseC3D on MA-12 skeletons (joint heatmap volumes): FixMatch
+# with the prototype branch, as aplt_stgcn_ma12.py; data options in
+# ./_base_/posec3d_ma12.py.
+_base_ = ['./fixmatch_posec3d_ma12.py', '../_base_/labelers.py']
+
+model = dict(
+    type='APLTRecognizer',
+    prototype_head=dict(
+        type='PrototypeHead', normalize=True, temperature=0.1),
+    offline_labeler={{_base_.paper_labeler}},
+    semi_train_cfg=dict(
+        margin_weight=1.0, margin_view='strong', margin_targets='offline'),
+    semi_test_cfg=dict(predict_with='prototype_head'))
+custom_hooks = [dict(type='APLTOfflineHook', warmup_epochs=10, interval=5)]
