@@ -3,7 +3,7 @@
 import os
 import pickle
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -38,13 +38,17 @@ def skeletons_to_pose(reader: Union[str, SkeletonReader],
                       src: PathLike,
                       train_subjects: Sequence[int] = MSR_TRAIN_SUBJECTS,
                       val_subjects: Sequence[int] = MSR_VAL_SUBJECTS,
-                      prefix: str = 'xsub') -> PoseConversionResult:
+                      prefix: str = 'xsub',
+                      image_shape: Optional[Tuple[int, int]] = None
+                      ) -> PoseConversionResult:
     """Read every sequence of a dataset into a pose pickle's content.
 
     Each sequence becomes ``dict(frame_dir=<name>, label, subject,
     keypoint=float32 [1, T, V, C], total_frames=T)``, its missing joints
     0 (MMAction2's convention) and its frames without any valid joint left
-    out; a sequence without any valid joint is dropped.
+    out; a sequence without any valid joint is dropped. 2-D sequences
+    (pixels) also get what MMAction2's 2-D pipelines read: ``img_shape``
+    and ``keypoint_score`` (1 for a present joint, 0 for a missing one).
 
     Splits (cross-subject protocol; lists sorted by name):
 
@@ -62,13 +66,16 @@ def skeletons_to_pose(reader: Union[str, SkeletonReader],
             validation; may be empty (then ``<prefix>_val`` is empty and
             not written).
         prefix (str): Prefix of the split names. Defaults to ``'xsub'``.
+        image_shape (tuple[int, int], optional): ``(h, w)`` of the images
+            of 2-D joints; default the reader's ``image_shape``.
 
     Returns:
         PoseConversionResult: The content and a summary.
 
     Raises:
         ValueError: If a sequence has no subject id or a label outside the
-            class list, or a validation subject is not a training subject.
+            class list, a validation subject is not a training subject, or
+            2-D joints come without an image size.
     """
     if isinstance(reader, str):
         reader = build_reader(reader)
@@ -96,14 +103,25 @@ def skeletons_to_pose(reader: Union[str, SkeletonReader],
             dropped.append(entry.name)
             continue
         empty_frames += int((~valid).sum())
-        keypoint = np.nan_to_num(seq.joints[valid], nan=0.0)[None]
-        annotations.append(
-            dict(
-                frame_dir=entry.name,
-                label=entry.label,
-                subject=entry.subject,
-                keypoint=keypoint.astype(np.float32),
-                total_frames=keypoint.shape[1]))
+        joints = seq.joints[valid]
+        keypoint = np.nan_to_num(joints, nan=0.0)[None]
+        anno = dict(
+            frame_dir=entry.name,
+            label=entry.label,
+            subject=entry.subject,
+            keypoint=keypoint.astype(np.float32),
+            total_frames=keypoint.shape[1])
+        if keypoint.shape[-1] == 2:
+            shape = image_shape or reader.image_shape
+            if shape is None:
+                raise ValueError(
+                    f'{entry.path}: 2-D joints (pixels) need the size of '
+                    'their images (--img-shape H W): the 2-D pipelines '
+                    'normalise by it')
+            anno['img_shape'] = tuple(int(x) for x in shape)
+            anno['keypoint_score'] = np.isfinite(joints).all(-1)[None].astype(
+                np.float32)
+        annotations.append(anno)
         if entry.subject in train_subjects:
             part = 'val' if entry.subject in val_subjects else 'train'
             splits[f'{prefix}_{part}'].append(entry.name)

@@ -24,6 +24,8 @@ Registered formats:
 * ``msr_action3d``: MSR Action3D ``MSRAction3DSkeletonReal3D`` files.
 * ``msr_action3d_screen``: the screen-coordinate variant
   ``MSRAction3DSkeleton(20joints)``, back-projected to metres.
+* ``msr_action3d_pixels``: the same files as 2-D pixels of the 320 x 240
+  image (what a 2-D pose estimator would give).
 * ``numpy``: ``.npy`` arrays named, with labels, by a list file.
 
 Adding a dataset means subclassing :class:`SkeletonReader`, implementing the
@@ -134,10 +136,16 @@ class SkeletonReader:
     Readers are passed to worker processes, so they must stay picklable
     (plain attributes only).
 
+    Attributes:
+        image_shape (tuple[int, int], optional): ``(h, w)`` of the images
+            that 2-D joints are pixels of, where the format fixes it.
+
     Args:
         layout (SkeletonLayout): Joint layout of the data.
             Defaults to :data:`KINECT_V1_20`.
     """
+
+    image_shape: Optional[Tuple[int, int]] = None
 
     def __init__(self, layout: SkeletonLayout = KINECT_V1_20) -> None:
         self.layout = layout
@@ -398,17 +406,40 @@ class MSRAction3DScreenReader(_MSRAction3DBase):
     folder = 'MSRAction3DSkeleton(20joints)'
     suffix = '_skeleton.txt'
 
-    def load_joints(self, path: PathLike) -> np.ndarray:
-        """See :meth:`SkeletonReader.load_joints`."""
+    image_shape = (240, 320)
+
+    def load_uvd(self, path: PathLike) -> Tuple[np.ndarray, np.ndarray]:
+        """``u, v, depth`` ``[T, J, 3]`` of a file and its missing joints
+        ``bool [T, J]``."""
         uvd = load_frame_table(path, self.layout.num_joints, 4)[..., :3]
         missing = ((uvd == 0).all(-1) | (uvd[..., 2] <= 0)
                    | (np.abs(uvd) >= _MSR_SCREEN_OVERFLOW).any(-1))
+        return uvd, missing
+
+    def load_joints(self, path: PathLike) -> np.ndarray:
+        """See :meth:`SkeletonReader.load_joints`."""
+        uvd, missing = self.load_uvd(path)
         z = uvd[..., 2] * MSR_SCREEN_DEPTH_UNIT
         cx, cy = MSR_SCREEN_CENTRE
         xyz = np.stack([(uvd[..., 0] - cx) * z / MSR_SCREEN_FOCAL,
                         (cy - uvd[..., 1]) * z / MSR_SCREEN_FOCAL, z], -1)
         xyz[missing] = np.nan
         return xyz.astype(np.float32)
+
+
+@register_reader('msr_action3d_pixels')
+class MSRAction3DPixelReader(MSRAction3DScreenReader):
+    """The files of :class:`MSRAction3DScreenReader` as 2-D joints: ``u,
+    v`` pixels of the 320 x 240 image (y down), depth dropped, the same
+    joints missing. A 2-D benchmark from real recordings, in the form a
+    pose estimator gives (MA-52, iMiGUE)."""
+
+    def load_joints(self, path: PathLike) -> np.ndarray:
+        """See :meth:`SkeletonReader.load_joints`."""
+        uvd, missing = self.load_uvd(path)
+        uv = uvd[..., :2].copy()
+        uv[missing] = np.nan
+        return uv.astype(np.float32)
 
 
 @register_reader('numpy')

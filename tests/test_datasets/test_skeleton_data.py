@@ -332,6 +332,39 @@ def test_semi_model_trains_on_a_skeleton_batch(pose_pkl, config):
     assert out['logits'].shape == (3, 3)
 
 
+def test_2d_joints_convert_with_scores_and_their_image_size(tmp_path):
+    """2-D pixels get what the 2-D configs read (img_shape, a score per
+    joint, 0 where missing); without an image size the tool says which
+    option to give."""
+    clips = tmp_path / 'src' / 'clips'
+    clips.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    lines = []
+    for i, (label, subject) in enumerate([(0, 1), (1, 1), (0, 2)]):
+        joints = rng.uniform(20, 200, (6, 20, 2))
+        joints[2, 4] = np.nan  # a missing joint
+        np.save(clips / f'c{i}.npy', joints)
+        lines.append(f'clips/c{i}.npy {label} {subject}\n')
+    (tmp_path / 'src' / 'list.txt').write_text(''.join(lines))
+    (tmp_path / 'src' / 'classes.txt').write_text('a\nb\n')
+    cmd = ['tools/data/skeleton_to_pose.py', '--format', 'numpy', '--src',
+           str(tmp_path / 'src'), '--out', str(tmp_path / 'p.pkl'),
+           '--train-subjects', '1', '--val-subjects', '']
+    proc = run_tool(cmd, check=False)
+    assert proc.returncode != 0
+    assert 'c0.npy: 2-D joints (pixels) need the size of their images ' \
+        '(--img-shape H W)' in proc.stderr
+    run_tool(cmd + ['--img-shape', '240', '320'])
+    with open(tmp_path / 'p.pkl', 'rb') as f:
+        anno = pickle.load(f)['annotations'][0]
+    assert anno['keypoint'].shape == (1, 6, 20, 2)
+    assert anno['img_shape'] == (240, 320)
+    score = anno['keypoint_score']
+    assert score.shape == (1, 6, 20) and score.dtype == np.float32
+    assert score[0, 2, 4] == 0 and (anno['keypoint'][0, 2, 4] == 0).all()
+    assert score.sum() == 6 * 20 - 1
+
+
 def test_convert_msr_layout_into_a_pose_pickle(tmp_path):
     # Two subjects' worth of MSR-named Real3D files.
     src = tmp_path / 'msr'

@@ -92,7 +92,7 @@ def to_screen(joints: np.ndarray) -> np.ndarray:
 
 
 def test_registry():
-    assert {'msr_action3d', 'msr_action3d_screen',
+    assert {'msr_action3d', 'msr_action3d_screen', 'msr_action3d_pixels',
             'numpy'} <= set(SKELETON_READERS)
     assert isinstance(build_reader('msr_action3d'), MSRAction3DReader)
     with pytest.raises(KeyError, match='msr_action3d_screen'):
@@ -164,6 +164,20 @@ def test_screen_variant_matches_real3d(tmp_path):
     # Integer pixels and 4 mm depth steps: about 1 cm at 2.5 m.
     np.testing.assert_allclose(joints, expected, atol=0.012)
     assert np.isnan(joints[2]).all()
+
+
+def test_pixel_variant_keeps_the_screen_pixels(tmp_path):
+    seqs = make_msr_dataset(tmp_path, screen=True)
+    reader = build_reader('msr_action3d_pixels')
+    assert reader.image_shape == (240, 320)
+    entry = {e.name: e
+             for e in reader.list_sequences(tmp_path)}['a01_s02_e01']
+    joints = reader.read(entry).joints
+    assert joints.shape == (5, 20, 2) and joints.dtype == np.float32
+    uvd = to_screen(seqs['a01_s02_e01'])
+    np.testing.assert_array_equal(joints[[0, 1, 3, 4]],
+                                  uvd[[0, 1, 3, 4], :, :2])
+    assert np.isnan(joints[2]).all()  # the empty frame stays missing
 
 
 def test_screen_overflowed_joint_is_missing(tmp_path):

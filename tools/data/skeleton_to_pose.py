@@ -64,6 +64,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=MSR_VAL_SUBJECTS,
         help='training subjects held out as the validation split '
         '(default: 9; an empty string holds none out)')
+    parser.add_argument(
+        '--img-shape',
+        type=int,
+        nargs=2,
+        metavar=('H', 'W'),
+        help='image size of 2-D joints (pixels); needed where the format '
+        'does not fix it (numpy)')
     return parser.parse_args(argv)
 
 
@@ -73,8 +80,12 @@ def main(argv: Optional[List[str]] = None) -> None:
         sys.exit(f'--out must end in .pkl (PoseDataset requires it), got '
                  f'{args.out}')
     try:
-        result = skeletons_to_pose(args.format, args.src,
-                                   args.train_subjects, args.val_subjects)
+        result = skeletons_to_pose(
+            args.format,
+            args.src,
+            args.train_subjects,
+            args.val_subjects,
+            image_shape=args.img_shape)
     except (OSError, ValueError) as err:
         sys.exit(f'error: {err}')
     write_pose_pickle(result.data, args.out)
