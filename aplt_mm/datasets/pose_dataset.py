@@ -8,8 +8,8 @@ The pickle is what ``mmaction.datasets.PoseDataset`` reads::
                            total_frames=<T>, ...), ...])
 
 ``M`` persons, ``T`` frames, ``V`` joints, ``C`` coordinates (2 or 3);
-missing joints are 0. ``keypoint_score`` ``[M, T, V]`` may come with 2-D
-keypoints.
+missing joints are 0. 2-D keypoints (pixels) come with ``img_shape``
+``(h, w)`` and ``keypoint_score`` ``[M, T, V]``.
 """
 import numbers
 import os.path as osp
@@ -67,6 +67,16 @@ def _check_annotation(ann_file: str, i: int, anno,
         raise AnnotationError(
             f'{where}: total_frames={total} but keypoint has '
             f'{kp.shape[1]} frames (shape {kp.shape} = [M, T, V, C])')
+    if kp.shape[-1] == 2:
+        # The 2-D pipelines normalise by the image size (MMAction2's
+        # PreNormalize2D would silently assume 1080 x 1920) and read the
+        # score as a channel or heatmap peak.
+        missing = [k for k in ('img_shape', 'keypoint_score') if k not in anno]
+        if missing:
+            raise AnnotationError(
+                f'{where}: 2-D keypoints (pixels) need '
+                f'{" and ".join(missing)}, as MMAction2\'s 2-D pose pickles '
+                'have them (tools/data/skeleton_to_pose.py writes both)')
     score = anno.get('keypoint_score')
     if score is not None and getattr(score, 'shape', None) != kp.shape[:3]:
         raise AnnotationError(
@@ -94,8 +104,9 @@ def load_pose_annotations(
         AnnotationError: Naming the file and the annotation (index and
             ``frame_dir``) for a malformed file, a repeated ``frame_dir``, a
             missing label or keypoint, a label out of range, a keypoint
-            array that is not ``[M, T, V, C]`` or not finite, or a
-            ``total_frames`` other than ``T``.
+            array that is not ``[M, T, V, C]`` or not finite, a
+            ``total_frames`` other than ``T``, or 2-D keypoints without
+            ``img_shape`` and ``keypoint_score``.
     """
     if not osp.isfile(ann_file):
         raise FileNotFoundError(f'pose annotation file not found: {ann_file}')

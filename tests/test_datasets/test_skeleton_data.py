@@ -122,6 +122,10 @@ def set_anno(key, value, index=1):
     (set_anno('total_frames', 99), {}, r'total_frames=99 but keypoint has'),
     (set_anno('keypoint', np.full((1, 4, 20, 3), np.nan, np.float32)), {},
      r"'train_c0_1'\): keypoint has NaN"),
+    (lambda d: d['annotations'][1].update(
+        keypoint=d['annotations'][1]['keypoint'][..., :2]), {},
+     r"'train_c0_1'\): 2-D keypoints \(pixels\) need img_shape and "
+     r'keypoint_score'),
     (lambda d: d['annotations'].append(dict(d['annotations'][0])), {},
      r"repeats frame_dir 'train_c0_0'"),
     (lambda d: d['split'].update(lab=d['split']['train'][:4],
