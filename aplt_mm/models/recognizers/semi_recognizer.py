@@ -37,7 +37,9 @@ class SemiRecognizer(BaseModel):
     unlabeled clips: the share kept for thresholding methods, the mean
     soft weight for SoftMatch), ``pseudo_acc`` (accuracy of the kept
     targets, when the unlabeled list has labels; read from the
-    ``true_label`` meta key for this log line only) and each algorithm's
+    ``true_label`` meta key for this log line only; a batch that keeps
+    nothing does not update it, so the printed value averages the last
+    batches that kept a clip) and each algorithm's
     own statistics (thresholds...). Testing uses the wrapped recognizer.
 
     Args:
