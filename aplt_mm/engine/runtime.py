@@ -54,9 +54,13 @@ def close_process_group() -> None:
 
     A gloo group left to interpreter shutdown can abort a rank
     ("terminate called without an active exception") after training
-    finished, so the run fails with nothing wrong in it.
+    finished, so the run fails with nothing wrong in it. The ranks meet
+    at a barrier first: one that tears its gloo pairs down while another
+    is still finishing (after_run hooks, checkpoint writes) can abort that
+    one the same way.
     """
     if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
         torch_dist.destroy_process_group()
 
 
