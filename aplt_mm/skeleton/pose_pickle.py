@@ -103,8 +103,7 @@ def skeletons_to_pose(reader: Union[str, SkeletonReader],
             dropped.append(entry.name)
             continue
         empty_frames += int((~valid).sum())
-        joints = seq.joints[valid]
-        keypoint = np.nan_to_num(joints, nan=0.0)[None]
+        keypoint = np.nan_to_num(seq.joints[valid], nan=0.0)[None]
         anno = dict(
             frame_dir=entry.name,
             label=entry.label,
@@ -119,7 +118,7 @@ def skeletons_to_pose(reader: Union[str, SkeletonReader],
                     'their images (--img-shape H W): the 2-D pipelines '
                     'normalise by it')
             anno['img_shape'] = tuple(int(x) for x in shape)
-            anno['keypoint_score'] = np.isfinite(joints).all(-1)[None].astype(
+            anno['keypoint_score'] = seq.present_joints[valid][None].astype(
                 np.float32)
         annotations.append(anno)
         if entry.subject in train_subjects:

@@ -107,9 +107,14 @@ class SkeletonSequence:
                 f'{getattr(joints, "shape", "")}')
 
     @property
+    def present_joints(self) -> np.ndarray:
+        """np.ndarray: ``bool [T, J]``, joints with finite coordinates."""
+        return np.isfinite(self.joints).all(-1)
+
+    @property
     def valid_frames(self) -> np.ndarray:
         """np.ndarray: ``bool [T]``, frames with at least one valid joint."""
-        return np.isfinite(self.joints).all(-1).any(-1)
+        return self.present_joints.any(-1)
 
 
 @dataclass(frozen=True)
@@ -437,9 +442,9 @@ class MSRAction3DPixelReader(MSRAction3DScreenReader):
     def load_joints(self, path: PathLike) -> np.ndarray:
         """See :meth:`SkeletonReader.load_joints`."""
         uvd, missing = self.load_uvd(path)
-        uv = uvd[..., :2].copy()
+        uv = uvd[..., :2].astype(np.float32)
         uv[missing] = np.nan
-        return uv.astype(np.float32)
+        return uv
 
 
 @register_reader('numpy')
