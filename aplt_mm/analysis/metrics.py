@@ -214,7 +214,10 @@ def check_class_names(names: Sequence[str], num_classes: int,
 def mean_std(
     values: Sequence[Optional[float]]
 ) -> Tuple[Optional[float], Optional[float]]:
-    """Mean and population standard deviation, ignoring missing values.
+    """Mean and sample standard deviation (ddof 1), ignoring missing values.
+
+    Seeds are a small sample of the runs a method could give, so the spread
+    is the sample std, the figure the docs' tables quote.
 
     Args:
         values (Sequence[float | None]): One value per seed.
@@ -226,4 +229,5 @@ def mean_std(
     present = [float(v) for v in values if v is not None and not math.isnan(v)]
     if not present:
         return None, None
-    return float(np.mean(present)), float(np.std(present))
+    std = float(np.std(present, ddof=1)) if len(present) > 1 else 0.0
+    return float(np.mean(present)), std

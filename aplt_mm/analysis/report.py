@@ -247,7 +247,7 @@ def render_markdown(results: Dict[str, Any]) -> str:
     parts = [
         '# Benchmark results', '',
         f'Data: {results["data"]}; seeds {seeds}. Cells: mean ± std over '
-        'seeds (population std, 0 for one seed). Budget: '
+        'seeds (sample std, 0 for one seed). Budget: '
         f'{results["budget"]}.', '',
         '## Test scores of the last checkpoint (%)', '',
         accuracy_table(results['summary'], results['ratios']), ''

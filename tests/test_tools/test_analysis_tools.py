@@ -286,7 +286,10 @@ def test_metrics_of_a_hand_made_dump(tmp_path):
 
 
 def test_mean_std():
-    assert mean_std([0.5, 0.7]) == pytest.approx((0.6, 0.1))
+    # Sample std (ddof 1): sqrt((0.1^2 + 0.1^2) / 1).
+    assert mean_std([0.5, 0.7]) == pytest.approx((0.6, 0.02**0.5))
+    # sqrt((0.3^2 + 0.1^2 + 0.4^2) / 2) = sqrt(0.13)
+    assert mean_std([0.2, 0.4, 0.9]) == pytest.approx((0.5, 0.13**0.5))
     assert mean_std([0.5]) == (0.5, 0.0)
     assert mean_std([None, 0.2]) == (0.2, 0.0)
     assert mean_std([]) == (None, None)

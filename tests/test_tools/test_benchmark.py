@@ -148,7 +148,8 @@ def test_equal_steps_and_seeds(bench):
             for s in (0, 1)]
     assert row['seeds'] == [0, 1]
     assert row['top1_mean'] == pytest.approx(sum(top1) / 2)
-    assert row['top1_std'] == pytest.approx(abs(top1[0] - top1[1]) / 2)
+    # Sample std of two values: |a - b| / sqrt(2).
+    assert row['top1_std'] == pytest.approx(abs(top1[0] - top1[1]) / 2**0.5)
     assert row['steps_mean'] == 2
     with open(out / 'results.md') as f:
         md = f.read()
@@ -266,13 +267,13 @@ def test_accuracy_table_over_seeds():
     ])
     assert summary[0]['seeds'] == [0, 1]
     assert summary[0]['top1_mean'] == pytest.approx(0.6)
-    assert summary[0]['top1_std'] == pytest.approx(0.1)
+    assert summary[0]['top1_std'] == pytest.approx(0.02**0.5)  # ddof 1
     assert summary[0]['epoch_time_mean'] == pytest.approx(3.0)
     assert summary[0]['best_top1_mean'] is None
     table = accuracy_table(summary, [0.25]).splitlines()
     assert table[0] == ('| method | 25% top-1 | 25% F1_mean | 25% steps | '
                         '100% top-1 | 100% F1_mean | 100% steps |')
-    assert table[2] == '| aplt | 60.0 ± 10.0 | 50.0 ± 10.0 | 120 | - | - | - |'
+    assert table[2] == '| aplt | 60.0 ± 14.1 | 50.0 ± 14.1 | 120 | - | - | - |'
     assert table[3] == ('| full (reference) | - | - | - | 90.0 ± 0.0 | '
                         '90.0 ± 0.0 | 120 |')
 
