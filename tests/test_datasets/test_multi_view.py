@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 from mmaction.registry import TRANSFORMS
 from mmengine.dataset import Compose, pseudo_collate
@@ -98,3 +99,12 @@ def test_preprocessor_normalises_each_view(tiny_data):
                  data_samples=batch['data_samples'])
     out = preprocessor(plain, training=False)
     assert out['inputs'].shape == (2, 4, 3, 24, 24)
+
+
+def test_a_label_mapping_flip_inside_a_view_is_refused():
+    # A view keeps only its array, so the mapped label would be lost.
+    flip = dict(type='Flip', flip_ratio=0.5, flip_label_map={0: 1, 1: 0})
+    with pytest.raises(ValueError, match="view 'strong'.*flip_label_map"):
+        TRANSFORMS.build(
+            dict(type='MultiView', weak=WEAK + FORMAT,
+                 strong=[flip] + FORMAT))

@@ -46,6 +46,19 @@ class MultiView(BaseTransform):
             name: Compose([TRANSFORMS.build(op) for op in ops])
             for name, ops in views.items()
         }
+        for name, pipeline in self.views.items():
+            for op in pipeline.transforms:
+                # A view returns its array only: a label it changes is
+                # dropped, so the flipped clip would keep the old label.
+                if getattr(op, 'flip_label_map', None):
+                    raise ValueError(
+                        f'MultiView view {name!r}: {type(op).__name__} '
+                        'with flip_label_map changes the label, which a '
+                        'view cannot (the views of a clip share one label '
+                        'and each draws its own flip). For classes that '
+                        'name a side or a direction leave the flip out of '
+                        'the views (docs/data_preparation.md, "Horizontal '
+                        'flip").')
 
     def transform(self, results: Dict) -> Dict:
         outputs = {}
