@@ -6,8 +6,10 @@ import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
+from torch.nn.modules.batchnorm import _BatchNorm
 
-from aplt_mm.models.utils import SemiBatch, split_semi_batch
+from aplt_mm.models.utils import (SemiBatch, running_stats_frozen,
+                                  split_semi_batch)
 from aplt_mm.models.ssl_algorithms import SemiLogits
 
 C = 4
@@ -493,6 +495,59 @@ def test_per_view_forward_normalises_each_view_with_its_own_statistics():
     with pytest.raises(ValueError,
                        match="model.view_forward must be one of .* got 'cat'"):
         tiny_semi_recognizer(dict(type='FixMatch'), view_forward='cat')
+
+
+def test_weak_running_stats_leave_the_strong_views_out():
+    weak = tiny_semi_recognizer(
+        dict(type='FixMatch'), view_forward='per_view', running_stats='weak')
+    every_view = tiny_semi_recognizer(
+        dict(type='FixMatch'), view_forward='per_view')
+    weak_only = tiny_semi_recognizer(
+        dict(type='FixMatch'), view_forward='per_view')
+    every_view.load_state_dict(weak.state_dict())
+    weak_only.load_state_dict(weak.state_dict())
+    data = weak.data_preprocessor(multi_view_batch(), True)
+    batch = split_semi_batch(**data)
+    views = [batch.weak_l, batch.weak_u, batch.strong_u, batch.strong_l]
+    feats_w = weak.forward_views(views)[0]
+    feats_a = every_view.forward_views(views)[0]
+    weak_only.forward_views(views[:2])
+    # The forward still normalises each batch with its own statistics...
+    torch.testing.assert_close(feats_w, feats_a)
+    # ...but only the weak views reach the running statistics.
+    stats = ('running_mean', 'running_var', 'num_batches_tracked')
+    buffers = {
+        name: b
+        for name, b in weak.named_buffers() if name.endswith(stats)
+    }
+    assert len(buffers) > 10
+    for name, b in weak_only.named_buffers():
+        if name in buffers:
+            torch.testing.assert_close(buffers[name], b)
+    moved = dict(every_view.named_buffers())
+    first = next(name for name, m in weak.named_modules()
+                 if isinstance(m, _BatchNorm))
+    assert int(buffers[f'{first}.num_batches_tracked']) == 2
+    assert int(moved[f'{first}.num_batches_tracked']) == 4
+    assert not torch.allclose(buffers[f'{first}.running_mean'],
+                              moved[f'{first}.running_mean'])
+    # The layers track again after the strong views, even after an error.
+    layers = [m for m in weak.modules() if isinstance(m, _BatchNorm)]
+    assert layers and all(m.track_running_stats for m in layers)
+    with pytest.raises(RuntimeError, match='boom'):
+        with running_stats_frozen(weak):
+            assert not any(m.track_running_stats for m in layers)
+            raise RuntimeError('boom')
+    assert all(m.track_running_stats for m in layers)
+    with pytest.raises(ValueError,
+                       match="model.running_stats='weak' needs "
+                       "model.view_forward='per_view'"):
+        tiny_semi_recognizer(dict(type='FixMatch'), running_stats='weak')
+    with pytest.raises(ValueError,
+                       match="model.running_stats must be one of .* 'strong'"):
+        tiny_semi_recognizer(
+            dict(type='FixMatch'), view_forward='per_view',
+            running_stats='strong')
 
 
 def test_semi_recognizer_rejects_bad_algorithms():

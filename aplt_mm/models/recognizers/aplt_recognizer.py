@@ -123,6 +123,8 @@ class APLTRecognizer(SemiRecognizer):
             :class:`MultiViewDataPreprocessor`.
         view_forward (str): ``'joint'`` or ``'per_view'`` BatchNorm
             batches (:class:`SemiRecognizer`).
+        running_stats (str): ``'all'`` or ``'weak'``: the views that
+            update BatchNorm's running statistics (:class:`SemiRecognizer`).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -135,9 +137,10 @@ class APLTRecognizer(SemiRecognizer):
                  semi_test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
                  view_forward: str = 'joint',
+                 running_stats: str = 'all',
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(recognizer, algorithm, data_preprocessor,
-                         view_forward, init_cfg)
+                         view_forward, running_stats, init_cfg)
         for key, where in MOVED_KEYS.items():
             if key in (semi_train_cfg or {}):
                 raise KeyError(f'model.semi_train_cfg.{key} is now {where}')

@@ -10,7 +10,7 @@ from ...datasets.unlabeled_list import (check_semi_dataset, list_fingerprint,
                                         unlabeled_list_name)
 from ..ssl_algorithms import SemiLogits, SSLAlgorithm, training_progress
 from ..utils import (SemiBatch, check_finite_losses, neck_features,
-                     split_semi_batch, target_stats)
+                     running_stats_frozen, split_semi_batch, target_stats)
 
 
 @MODELS.register_module()
@@ -59,25 +59,43 @@ class SemiRecognizer(BaseModel):
             of all of them. ``'per_view'``: one pass per view (USB's
             ``use_cat=False``), so the labeled clips are normalised by
             labeled statistics only and strong views never shift the
-            batch statistics of the others; the running statistics still
-            see every view. Losses and gradients are otherwise identical.
+            batch statistics of the others. Losses and gradients are
+            otherwise identical.
+        running_stats (str): Which views update BatchNorm's running
+            statistics, the ones testing normalises with: ``'all'``
+            (default) or ``'weak'`` (the labeled and unlabeled weak views,
+            the ones that look like test clips; needs ``'per_view'``).
+            With ``'all'`` the strong views take part in every update.
         init_cfg (dict, optional): Initialisation config.
     """
 
     VIEW_FORWARDS = ('joint', 'per_view')
+    RUNNING_STATS = ('all', 'weak')
+    # The views :meth:`forward_views` takes, in this order (or a prefix).
+    VIEW_ORDER = ('weak_l', 'weak_u', 'strong_u', 'strong_l')
 
     def __init__(self,
                  recognizer: ConfigType,
                  algorithm: ConfigType = dict(type='FixMatch'),
                  data_preprocessor: OptConfigType = None,
                  view_forward: str = 'joint',
+                 running_stats: str = 'all',
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if view_forward not in self.VIEW_FORWARDS:
             raise ValueError(f'model.view_forward must be one of '
                              f'{self.VIEW_FORWARDS}, got {view_forward!r}')
+        if running_stats not in self.RUNNING_STATS:
+            raise ValueError(f'model.running_stats must be one of '
+                             f'{self.RUNNING_STATS}, got {running_stats!r}')
+        if running_stats != 'all' and view_forward != 'per_view':
+            raise ValueError(
+                f"model.running_stats={running_stats!r} needs "
+                "model.view_forward='per_view': a joint forward updates the "
+                'running statistics with every view at once.')
         self.view_forward = view_forward
+        self.running_stats = running_stats
         self.recognizer = MODELS.build(recognizer)
         if not getattr(self.recognizer, 'with_cls_head', False):
             raise ValueError('model.recognizer needs a cls_head: it is the '
@@ -143,6 +161,10 @@ class SemiRecognizer(BaseModel):
         pass over the concatenated views, or one per view
         (``view_forward``, class docstring).
 
+        Args:
+            views (list[Tensor]): The batch's views in ``VIEW_ORDER``
+                (weak_l, weak_u, strong_u, strong_l) or a prefix of it.
+
         Returns:
             tuple: The features of the concatenated views, the heads'
             kwargs, and the ``cls_head`` logits split back per view.
@@ -151,9 +173,17 @@ class SemiRecognizer(BaseModel):
         if self.view_forward == 'joint':
             feats, kwargs = self.extract_feat(torch.cat(list(views)))
         else:
+            parts = []
+            for name, view in zip(self.VIEW_ORDER, views):
+                if not len(view):
+                    continue
+                if self.running_stats == 'weak' and name.startswith('strong'):
+                    with running_stats_frozen(self.recognizer):
+                        parts.append(self.extract_feat(view))
+                else:
+                    parts.append(self.extract_feat(view))
             # Views of one batch share their shape, so the heads' kwargs
             # (num_segs...) are those of any of them.
-            parts = [self.extract_feat(v) for v in views if len(v)]
             feats, kwargs = torch.cat([f for f, _ in parts]), parts[0][1]
         logits = self.recognizer.cls_head(feats, **kwargs)
         return feats, kwargs, list(logits.split(sizes))
