@@ -3,12 +3,14 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.config import Config
 
 from conftest import REPO_ROOT, run_dist_train, run_tool
 from skeleton_data import make_pose_pickle, pose_cfg_options
 
 APLT = osp.join(REPO_ROOT, 'configs/skeleton/aplt_stgcn_msr3d.py')
 SUPERVISED = osp.join(REPO_ROOT, 'configs/skeleton/supervised_stgcn_msr3d.py')
+FIXMATCH = osp.join(REPO_ROOT, 'configs/skeleton/fixmatch_stgcn_msr3d.py')
 
 
 @pytest.fixture(scope='module')
@@ -61,17 +63,67 @@ def test_aplt_stgcn_warmup_phases_online_then_test(pose_pkl, tmp_path):
     assert 'acc/top1' in proc.stdout + proc.stderr
 
 
-def test_labeled_only_takes_the_semi_runs_steps(pose_pkl, tmp_path):
-    opts = pose_cfg_options(pose_pkl, tmp_path / 'work') + [
-        'model.cls_head.num_classes=3',
-        'train_dataloader.sampler.labeled_batch_size=2',
-        'train_dataloader.sampler.unlabeled_ratio=2',
-        'train_dataloader.batch_size=2',
+def test_unlabeled_term_off_trains_the_labeled_only_weights(pose_pkl, tmp_path):
+    """The semi-supervised path (sampler, per-view forward, loss) with the
+    unlabeled term off is labeled-only training, step for step: with
+    deterministic views both take the same two steps and end with the same
+    weights. Only the BatchNorm running statistics may differ (they also
+    see the unlabeled weak views).
+    """
+    base = Config.fromfile(SUPERVISED)
+    view = [
+        dict(type='UniformSampleFrames', clip_len=base.clip_len,
+             test_mode=True),
+        dict(type='PoseDecode'),
+        dict(type='FormatGCNInput', num_person=1)
     ]
-    proc = run_tool(['tools/train.py', SUPERVISED, '--cfg-options', *opts])
-    log = proc.stdout + proc.stderr
-    # 6 unlabeled clips in batches of 4: 2 steps, as APLT / FixMatch take.
-    assert 'Epoch(train) [1][2/2]' in log
+    decode = [op.to_dict() for op in base.decode]
+    semi_pipeline = decode + [
+        dict(type='MultiView', weak=view, strong=view),
+        dict(type='PackActionInputs', collect_keys=('weak', 'strong'),
+             meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
+                        'true_label', 'num_unlabeled'))
+    ]
+    runs = dict(
+        supervised=(SUPERVISED,
+                    decode + view + [dict(type='PackActionInputs')], [
+                        'model.cls_head.num_classes=3',
+                        'train_dataloader.batch_size=2'
+                    ]),
+        fixmatch=(FIXMATCH, semi_pipeline, [
+            'model.recognizer.cls_head.num_classes=3',
+            'train_dataloader.batch_size=6', 'model.view_forward=per_view',
+            'model.running_stats=weak', 'model.algorithm.warmup=1.0'
+        ]))
+    weights = {}
+    for name, (config, pipeline, extra) in runs.items():
+        # A user config on top of the real one, with deterministic views
+        # (float32 sums in another order: equal to 1e-5).
+        user_config = tmp_path / f'{name}.py'
+        user_config.write_text(
+            f'_base_ = [{config!r}]\n'
+            f'train_dataloader = dict(dataset=dict(pipeline={pipeline!r}))\n')
+        work_dir = tmp_path / name
+        opts = pose_cfg_options(pose_pkl, work_dir) + [
+            'train_dataloader.sampler.labeled_batch_size=2',
+            'train_dataloader.sampler.unlabeled_ratio=2',
+            'train_cfg.val_interval=10'
+        ] + extra
+        proc = run_tool(['tools/train.py', str(user_config), '--seed', '0',
+                         '--cfg-options', *opts])
+        # 6 unlabeled clips in batches of 4: 2 steps for both.
+        assert 'Epoch(train) [1][2/2]' in proc.stdout + proc.stderr
+        state = torch.load(work_dir / 'epoch_1.pth',
+                           weights_only=True)['state_dict']
+        weights[name] = {
+            key.removeprefix('recognizer.'): value
+            for key, value in state.items()
+            if 'running_' not in key and 'num_batches' not in key
+        }
+    assert weights['supervised'].keys() == weights['fixmatch'].keys()
+    for key, value in weights['supervised'].items():
+        torch.testing.assert_close(
+            weights['fixmatch'][key], value, rtol=1e-5, atol=1e-5, msg=key)
 
 
 def test_two_gloo_ranks_train_aplt_stgcn(pose_pkl, tmp_path):
