@@ -78,11 +78,11 @@ def test_unlabeled_term_off_trains_the_labeled_only_weights(pose_pkl, tmp_path):
         dict(type='FormatGCNInput', num_person=1)
     ]
     decode = [op.to_dict() for op in base.decode]
-    semi_pipeline = decode + [
-        dict(type='MultiView', weak=view, strong=view),
-        dict(type='PackActionInputs', collect_keys=('weak', 'strong'),
-             meta_keys=('sample_idx', 'is_labeled', 'unlabeled_index',
-                        'true_label', 'num_unlabeled'))
+    # FixMatch's own train pipeline, its two views made deterministic.
+    semi_pipeline = [
+        dict(op.to_dict(), weak=view, strong=view)
+        if op.type == 'MultiView' else op.to_dict()
+        for op in Config.fromfile(FIXMATCH).train_pipeline
     ]
     runs = dict(
         supervised=(SUPERVISED,

@@ -1,4 +1,5 @@
 """A recognizer trained by any semi-supervised algorithm of Table 1."""
+from contextlib import nullcontext
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -177,10 +178,10 @@ class SemiRecognizer(BaseModel):
             for name, view in zip(self.VIEW_ORDER, views):
                 if not len(view):
                     continue
-                if self.running_stats == 'weak' and name.startswith('strong'):
-                    with running_stats_frozen(self.recognizer):
-                        parts.append(self.extract_feat(view))
-                else:
+                frozen = (self.running_stats == 'weak'
+                          and name.startswith('strong'))
+                with (running_stats_frozen(self.recognizer)
+                      if frozen else nullcontext()):
                     parts.append(self.extract_feat(view))
             # Views of one batch share their shape, so the heads' kwargs
             # (num_segs...) are those of any of them.
